@@ -1,0 +1,5 @@
+"""Run the command line as ``python -m gmsc_cli``."""
+
+from gmsc_cli.cli import main
+
+main()

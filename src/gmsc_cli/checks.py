@@ -1,0 +1,93 @@
+"""The ledger-wide checks of SPEC §5 (the per-value ones happen while loading)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gmsc_cli.findings import Findings, Pos
+from gmsc_cli.ledger import compute, cumulative_declared_through, in_year_order
+from gmsc_cli.loader import load
+from gmsc_cli.model import Ledger
+
+
+def validate(
+    sources: Iterable[tuple[str, bytes]], *, base: Ledger | None = None
+) -> tuple[Ledger, Findings]:
+    """Load files (name, bytes) as one ledger, on top of `base` (the store), and check it."""
+    findings = Findings()
+    ledger = base or Ledger()
+    for name, data in sources:
+        ledger = ledger.merged(load(name, data, findings))
+    check(ledger, findings)
+    return ledger, findings
+
+
+def check(ledger: Ledger, findings: Findings) -> None:
+    """Record every cross-entry and cross-cohort problem of `ledger` in `findings`."""
+    first_year: dict[int, Pos] = {}
+    for cohort in ledger.cohorts:
+        if cohort.year in first_year:
+            first = first_year[cohort.year]
+            # Files given together form one ledger: name the other file when it is one.
+            where = f"line {first.line}" if first.file == cohort.pos.file else str(first)
+            findings.error(
+                "duplicate-cohort",
+                cohort.at("year"),
+                f"cohort {cohort.year} appears twice in the ledger",
+                f"the first is at {where}" if first.file else "merge the two into one cohort",
+            )
+        else:
+            first_year[cohort.year] = cohort.at("year")
+        first_entry: dict[str, int] = {}
+        for entry in cohort.entries:
+            if entry.code in first_entry:
+                findings.error(
+                    "duplicate-region",
+                    entry.pos,
+                    f"{entry.name} ({entry.code}) is listed twice in cohort {cohort.year}",
+                    f"the first is at line {first_entry[entry.code]}; keep one",
+                )
+            else:
+                first_entry[entry.code] = entry.pos.line
+
+    totals = compute(ledger)
+    # The first cohort of a duplicated year, as compute() counts it.
+    by_year = {c.year: c for c in in_year_order(ledger.cohorts)}
+    for row in totals.cohorts:
+        cohort = by_year[row.year]
+        if row.declared is not None and row.listed > row.declared:
+            findings.error(
+                "over-declared",
+                cohort.at("declared"),
+                f"cohort {row.year} lists {row.listed} regions but declares {row.declared}",
+                "correct 'declared', or mark entries that did not take part as disputed",
+            )
+        fully_listed = row.declared is not None and row.listed >= row.declared
+        if row.repeats > row.declared_repeats or (
+            fully_listed and row.repeats < row.declared_repeats
+        ):
+            named = ", ".join(row.repeat_codes) or "none"
+            findings.error(
+                "repeats-mismatch",
+                cohort.at("declared_repeats"),
+                f"cohort {row.year} declares {row.declared_repeats} repeat participants "
+                f"but its list has {row.repeats} ({named})",
+                "check 'declared_repeats' and the statuses of earlier cohorts",
+            )
+        if row.declared is not None and row.listed < row.declared:
+            findings.info(
+                "incomplete-cohort",
+                cohort.at("regions"),
+                f"cohort {row.year} names {row.listed} of its {row.declared} declared "
+                f"members ({row.declared - row.listed} unlisted)",
+            )
+    for total in ledger.published:
+        expected = cumulative_declared_through(totals, total.through)
+        if total.unique != expected:
+            findings.error(
+                "published-mismatch",
+                total.pos,
+                f"the published total through {total.through} is {total.unique}, but the "
+                f"cohorts' declared figures add up to {expected}",
+                "check the cohorts' 'declared' and 'declared_repeats', or the published figure",
+            )

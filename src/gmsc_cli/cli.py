@@ -1,0 +1,453 @@
+"""The command line: the one module that knows Typer, owns output, and maps errors to exits.
+
+Start-up is part of the product: this module imports only Typer and the light core at
+the top; the store (SQLModel/SQLAlchemy) and Rich tables are imported inside the
+commands that need them.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from gmsc_cli import __version__
+from gmsc_cli.errors import EnvironmentFailure, ExitStatus, GmscError
+
+app = typer.Typer(
+    name="gmsc",
+    help="The ledger of Indonesia's Gerakan Menuju Smart City cohorts.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+)
+
+_state: dict[str, Any] = {"db": None, "traceback": False}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _say(message: str, hint: str | None = None) -> None:
+    """A message for the person at the terminal: stderr, never stdout."""
+    sys.stderr.write(message + "\n")
+    if hint:
+        sys.stderr.write(f"  hint: {hint}\n")
+
+
+def guarded(command: F) -> F:
+    """The error boundary: expected failures print one message and exit with their code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except GmscError as exc:
+            _say(f"gmsc: {exc.message}", exc.hint)
+            raise typer.Exit(int(exc.status)) from None
+        except KeyboardInterrupt:
+            _say("gmsc: interrupted")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(int(ExitStatus.OK)) from None
+        except OSError as exc:
+            if _state["traceback"]:
+                raise
+            where = f" {exc.filename}" if exc.filename else ""
+            _say(f"gmsc: cannot use{where}: {exc.strerror or exc}")
+            raise typer.Exit(int(ExitStatus.ENVIRONMENT)) from None
+        except Exception as exc:
+            if _state["traceback"]:
+                raise
+            _say(
+                f"gmsc: internal error: {type(exc).__name__}: {exc}",
+                "run the same command with --traceback to see where, and report it",
+            )
+            raise typer.Exit(int(ExitStatus.INTERNAL)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"gmsc {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="GMSC_DB",
+            help="The store: a SQLite file path or an SQLAlchemy URL. "
+            "Default: gmsc.db in the user's data directory.",
+            show_default=False,
+        ),
+    ] = None,
+    traceback: Annotated[
+        bool, typer.Option("--traceback", help="Show the Python traceback of an internal error.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Keep the ledger of the GMSC cohorts: validate data files, import them, report totals."""
+    _state["db"] = db
+    _state["traceback"] = traceback
+
+
+# --- inputs -----------------------------------------------------------------------------
+
+
+def read_inputs(paths: list[str]) -> list[tuple[str, bytes]]:
+    """The bytes of each named file ('-' is standard input), or an environment failure."""
+    inputs = []
+    for path in paths:
+        if path == "-":
+            inputs.append(("<stdin>", sys.stdin.buffer.read()))
+            continue
+        try:
+            inputs.append((path, Path(path).read_bytes()))
+        except FileNotFoundError:
+            raise EnvironmentFailure(
+                f"cannot read {path}: no such file", hint="check the path"
+            ) from None
+        except IsADirectoryError:
+            raise EnvironmentFailure(
+                f"cannot read {path}: it is a directory", hint="name the YAML files in it"
+            ) from None
+        except OSError as exc:
+            raise EnvironmentFailure(f"cannot read {path}: {exc.strerror or exc}") from None
+    return inputs
+
+
+# --- validate ---------------------------------------------------------------------------
+
+
+class FindingFormat(StrEnum):
+    """How `validate` reports findings."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command()
+@guarded
+def validate(
+    files: Annotated[list[str], typer.Argument(help="Ledger files, taken together as one ledger.")],
+    format: Annotated[
+        FindingFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json, or github annotations "
+            "(the default when GITHUB_ACTIONS=true, else text).",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
+) -> None:
+    """Check ledger files without touching the store; exit 1 if they have errors."""
+    from gmsc_cli import render
+    from gmsc_cli.checks import validate as validate_sources
+
+    if format is None:
+        github = os.environ.get("GITHUB_ACTIONS") == "true"
+        format = FindingFormat.github if github else FindingFormat.text
+    _, findings = validate_sources(read_inputs(files))
+    if format is FindingFormat.json:
+        sys.stdout.write(render.findings_json(findings, strict=strict))
+    elif format is FindingFormat.github:
+        sys.stdout.write(render.findings_github(findings))
+    else:
+        sys.stdout.write(render.findings_text(findings))
+    _say(render.summary_line(findings, len(files)))
+    if findings.failed(strict=strict):
+        raise typer.Exit(int(ExitStatus.DATA))
+
+
+# --- output -----------------------------------------------------------------------------
+
+
+class TableFormat(StrEnum):
+    """How a tabular result is written."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+FormatOption = Annotated[
+    TableFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, json, csv or markdown (default: from -o's extension, else table).",
+        show_default=False,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the result to this file instead of stdout."),
+]
+
+_EXTENSIONS = {
+    ".json": TableFormat.json,
+    ".csv": TableFormat.csv,
+    ".md": TableFormat.markdown,
+    ".markdown": TableFormat.markdown,
+    ".txt": TableFormat.table,
+}
+
+
+def _chosen(format: TableFormat | None, output: Path | None) -> TableFormat:
+    if format is not None:
+        return format
+    if output is not None:
+        return _EXTENSIONS.get(output.suffix.lower(), TableFormat.table)
+    return TableFormat.table
+
+
+def _write_text(text: str, output: Path | None) -> None:
+    """Write a result to stdout or, atomically, to a file."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    temporary = output.with_name(f".{output.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(output)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise EnvironmentFailure(f"cannot write {output}: {exc.strerror or exc}") from None
+    _say(f"wrote {output}")
+
+
+def emit(
+    result: Any, format: TableFormat | None, output: Path | None, document: Any = None
+) -> None:
+    """Write a `Tabular` result in the chosen format; `document` overrides its JSON."""
+    from gmsc_cli import render
+
+    chosen = _chosen(format, output)
+    if chosen is TableFormat.json:
+        if document is None:
+            document = [dict(row) for row in result.rows]
+        _write_text(render.as_json(document), output)
+    elif chosen is TableFormat.csv:
+        _write_text(render.as_csv(result), output)
+    elif chosen is TableFormat.markdown:
+        _write_text(render.as_markdown(result), output)
+    else:
+        from rich.console import Console
+
+        terminal = output is None and sys.stdout.isatty()
+        table = render.table_renderable(result, boxed=terminal)
+        if output is None:
+            Console(highlight=False, soft_wrap=False).print(table)
+        else:
+            console = Console(record=True, width=200, file=io.StringIO(), color_system=None)
+            console.print(table)
+            _write_text(console.export_text(), output)
+
+
+# --- the store --------------------------------------------------------------------------
+
+
+def _store() -> Any:
+    from gmsc_cli.store import Store
+
+    return Store(_state["db"])
+
+
+def _ensure(store: Any) -> None:
+    """First use: create the store from the bundled dataset, saying so."""
+    if store.exists():
+        return
+    from gmsc_cli.actions import create_store
+
+    count = create_store(store, bundled=True)
+    _say(f"gmsc: created the store {store.where} from the bundled dataset ({count} cohorts)")
+
+
+def _ledger() -> Any:
+    store = _store()
+    _ensure(store)
+    return store.read()
+
+
+@app.command()
+@guarded
+def init(
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Start with no cohorts instead of the bundled ones.")
+    ] = False,
+) -> None:
+    """Create the store (from the bundled dataset unless --empty)."""
+    from gmsc_cli.actions import create_store
+
+    store = _store()
+    if store.exists():
+        _say(f"gmsc: the store {store.where} exists already; nothing to do")
+        return
+    count = create_store(store, bundled=not empty)
+    _say(f"gmsc: created the store {store.where} with {count} cohorts")
+
+
+@app.command("import")
+@guarded
+def import_(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(help="Ledger files ('-' reads standard input), imported together."),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace stored cohorts whose content differs.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan and write nothing.")
+    ] = False,
+    history: Annotated[
+        bool, typer.Option("--history", help="List what was imported, when, and from where.")
+    ] = False,
+    format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Validate files with the stored ledger and write them in one transaction, or nothing."""
+    from gmsc_cli import render
+    from gmsc_cli.actions import ImportRefused, import_files, receipts_table
+
+    store = _store()
+    if history:
+        _ensure(store)
+        table = receipts_table(store.receipts())
+        emit(table, format, output)
+        return
+    if not files:
+        raise typer.BadParameter("name at least one file, or '-' for standard input")
+    _ensure(store)
+    try:
+        outcome = import_files(store, read_inputs(files), replace=replace, dry_run=dry_run)
+    except ImportRefused as refused:
+        sys.stderr.write(render.findings_text(refused.findings))
+        _say(f"gmsc: nothing imported: {refused.message}", refused.hint)
+        raise typer.Exit(int(ExitStatus.DATA)) from None
+    if outcome.findings:
+        sys.stderr.write(render.findings_text(outcome.findings))
+    if dry_run:
+        sys.stdout.write(outcome.plan_text())
+    sys.stdout.write(outcome.summary() + "\n")
+
+
+@app.command()
+@guarded
+def totals(
+    through: Annotated[
+        int | None, typer.Option("--through", help="Count cohorts up to this year.")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="'province': participants per province.")
+    ] = None,
+    format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The per-cohort table: declared and identified members, repeats, running totals."""
+    from gmsc_cli import reports
+
+    if by is not None and by != "province":
+        raise typer.BadParameter(f"'{by}' is not a grouping; use --by province", param_hint="--by")
+    ledger = _ledger()
+    figures = reports.totals(ledger, through=through)
+    if by == "province":
+        emit(reports.provinces_table(ledger, through=through), format, output)
+        return
+    emit(
+        reports.totals_table(ledger, figures),
+        format,
+        output,
+        document=reports.totals_json(ledger, figures),
+    )
+
+
+@app.command()
+@guarded
+def cohort(
+    year: Annotated[int, typer.Argument(help="The cohort's year.")],
+    format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The members of one cohort, with status and new/repeat."""
+    from gmsc_cli import reports
+
+    emit(reports.cohort_table(_ledger(), year), format, output)
+
+
+@app.command()
+@guarded
+def region(
+    name: Annotated[str, typer.Argument(help="A name in any accepted spelling, or a code.")],
+    format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """One region's history across the cohorts."""
+    from gmsc_cli import reports
+
+    found = reports.resolve_region(name)
+    table = reports.region_history(_ledger(), found)
+    document = {
+        "code": found.code,
+        "name": found.name,
+        "kind": found.kind,
+        "province": found.province,
+        "history": [dict(row) for row in table.rows],
+    }
+    emit(table, format, output, document=document)
+
+
+@app.command()
+@guarded
+def repeats(format: FormatOption = None, output: OutputOption = None) -> None:
+    """Regions that took part in more than one cohort, with their years."""
+    from gmsc_cli import reports
+
+    table = reports.repeats_table(_ledger())
+    document = [{"code": r["code"], "name": r["name"], "years": r["years"]} for r in table.rows]
+    emit(table, format, output, document=document)
+
+
+@app.command()
+@guarded
+def export(output: OutputOption = None) -> None:
+    """The whole store as canonical format-1 YAML."""
+    from gmsc_cli.export import export_yaml
+
+    _write_text(export_yaml(_ledger()), output)
+
+
+@app.command()
+@guarded
+def schema(output: OutputOption = None) -> None:
+    """The JSON Schema (draft 2020-12) of ledger format 1."""
+    from gmsc_cli import render
+    from gmsc_cli.regions import reference
+    from gmsc_cli.schema import schema as format_schema
+
+    _write_text(render.as_json(format_schema(len(reference().regions))), output)
+
+
+def main() -> None:
+    """The console script `gmsc`."""
+    app(prog_name="gmsc")

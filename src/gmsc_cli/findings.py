@@ -1,0 +1,85 @@
+"""Findings: what `gmsc validate` reports, each with a stable code and a position.
+
+The codes are public API (listed in the README): scripts and CI match on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a finding is: errors fail a run, warnings fail it under --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """Where a value stands: file, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        if self.line == 0:  # not from a file: the store, or a default
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem (or remark) about a ledger, at one position."""
+
+    code: str
+    severity: Severity
+    message: str
+    pos: Pos
+    hint: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape of SPEC §6."""
+        return {
+            "file": self.pos.file,
+            "line": self.pos.line,
+            "column": self.pos.column,
+            "severity": str(self.severity),
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class Findings(list[Finding]):
+    """The findings of one run, in the order they were found."""
+
+    def error(self, code: str, pos: Pos, message: str, hint: str | None = None) -> None:
+        """Record an error."""
+        self.append(Finding(code, Severity.ERROR, message, pos, hint))
+
+    def warning(self, code: str, pos: Pos, message: str, hint: str | None = None) -> None:
+        """Record a warning."""
+        self.append(Finding(code, Severity.WARNING, message, pos, hint))
+
+    def info(self, code: str, pos: Pos, message: str, hint: str | None = None) -> None:
+        """Record an info."""
+        self.append(Finding(code, Severity.INFO, message, pos, hint))
+
+    def count(self, severity: Severity) -> int:  # type: ignore[override]
+        """How many findings have this severity."""
+        return sum(1 for f in self if f.severity is severity)
+
+    def failed(self, *, strict: bool = False) -> bool:
+        """True when the run must fail: any error, or any warning under --strict."""
+        return any(
+            f.severity is Severity.ERROR or (strict and f.severity is Severity.WARNING)
+            for f in self
+        )
+
+    def ordered(self) -> list[Finding]:
+        """Sorted by file, line and column, so reports read top to bottom."""
+        return sorted(self, key=lambda f: (f.pos.file, f.pos.line, f.pos.column))

@@ -1,0 +1,686 @@
+"""Strict loading of format-1 ledger files: YAML with positions → the input model.
+
+PyYAML's constructor keeps no positions and its composer expands nothing but costs a
+Python object per event twice over; instead the libyaml event stream (C, when PyYAML
+has it) is folded here into a small tree of `Scalar`, `Mapping` and `Sequence` nodes,
+each with its line and column. Anchors and aliases are refused at the event level, so a
+"billion laughs" file is never expanded. Every problem becomes a finding; nothing is
+raised for bad input, so one run reports everything at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+
+from gmsc_cli.findings import Findings, Pos
+from gmsc_cli.model import STATUSES, Cohort, Entry, Ledger, Published
+from gmsc_cli.regions import Reference, Region, reference
+
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Larger files are refused with `file-too-large` (a 100,000-membership ledger is ~5 MB)."""
+MAX_DEPTH = 50
+"""Format 1 nests five levels deep; far deeper nesting is refused, not walked."""
+MAX_TEXT = 10_000
+"""The longest text value accepted (a note, a source URL)."""
+FIRST_YEAR, LAST_YEAR = 2017, 2999
+"""The programme began in 2017; later years up to 2999 are accepted for planning files."""
+
+TOP_KEYS = ("version", "programme", "published", "cohorts")
+PUBLISHED_KEYS = ("through", "unique", "source")
+COHORT_KEYS = ("year", "declared", "declared_repeats", "title", "mou_date", "sources", "regions")
+ENTRY_KEYS = ("code", "name", "status", "sources", "note")
+
+ALIAS_RAW = "\x00alias"
+"""The text of the null placeholder that stands for a refused alias (already reported)."""
+_CODE = re.compile(r"\d{2}\.\d{2}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:timestamp": _constructor.construct_yaml_timestamp,
+}
+_CONTAINER_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+# --- the tree -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Scalar:
+    """A scalar with its YAML-typed value and the text as written."""
+
+    value: object
+    raw: str
+    pos: Pos
+
+
+@dataclass(slots=True)
+class Mapping:
+    """A mapping; keys are kept as written, the first of duplicated keys wins."""
+
+    pos: Pos
+    items: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Sequence:
+    """A sequence of nodes."""
+
+    pos: Pos
+    items: list[Node] = field(default_factory=list)
+
+
+Node = Scalar | Mapping | Sequence
+
+
+def _construct(tag: str, raw: str) -> object:
+    """The value of `raw` under a scalar tag; ValueError when the text does not fit the tag.
+
+    PyYAML's constructors raise assorted exceptions for such text ("2021-02-30",
+    "!!int abc", "!!bool maybe"); they must become findings, not crashes.
+    """
+    try:
+        return _SCALAR_TAGS[tag](yaml.ScalarNode(tag, raw))
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        raise ValueError(raw) from exc
+
+
+def _plain_value(raw: str, plain_cache: dict[str, object]) -> object:
+    """The value of a plain (unquoted) scalar under YAML 1.1's implicit typing."""
+    try:
+        return plain_cache[raw]
+    except KeyError:
+        pass
+    tag = _resolver.resolve(yaml.ScalarNode, raw, (True, False))  # type: ignore[no-untyped-call]
+    value: object = raw
+    if tag in _SCALAR_TAGS:
+        # Text that looks like a date or number but is none ("2021-02-30") stays text.
+        with contextlib.suppress(ValueError):
+            value = _construct(tag, raw)
+    if len(plain_cache) < 100_000:
+        plain_cache[raw] = value
+    return value
+
+
+def compose(name: str, text: str, findings: Findings) -> Node | None:
+    """Fold the YAML event stream of `text` into a positioned tree, or None if unusable."""
+    stack: list[Mapping | Sequence] = []
+    pending_key: list[Scalar | None] = []
+    root: Node | None = None
+    documents = 0
+    plain_cache: dict[str, object] = {}
+
+    def at(mark: Any) -> Pos:
+        return Pos(name, mark.line + 1, mark.column + 1)
+
+    def place(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            return
+        key = pending_key[-1]
+        if key is None:
+            pending_key[-1] = _as_key(node, findings)
+            return
+        pending_key[-1] = None
+        if key.raw in parent.items:
+            first = parent.items[key.raw][0].pos
+            findings.error(
+                "duplicate-key",
+                key.pos,
+                f"key '{key.raw}' appears twice in this mapping",
+                f"the first is at line {first.line}; keep one",
+            )
+        else:
+            parent.items[key.raw] = (key, node)
+
+    def refuse_anchor(event: Any) -> None:
+        if getattr(event, "anchor", None) is not None:
+            findings.error(
+                "alias-not-allowed",
+                at(event.start_mark),
+                f"anchor '&{event.anchor}' is not allowed in a ledger file",
+                "write each value out in full",
+            )
+
+    def refuse_tag(event: Any, allowed: Iterable[str]) -> bool:
+        tag = getattr(event, "tag", None)
+        if tag is None or tag == "!" or tag in allowed:
+            return False
+        findings.error(
+            "wrong-type",
+            at(event.start_mark),
+            f"YAML tag '{tag}' is not allowed in a ledger file",
+            "remove the tag",
+        )
+        return True
+
+    event: Any
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                refuse_anchor(event)
+                pos = at(event.start_mark)
+                if refuse_tag(event, (_STR, *_SCALAR_TAGS)):
+                    value: object = None
+                elif event.tag in _SCALAR_TAGS:
+                    try:
+                        value = _construct(event.tag, event.value)
+                    except ValueError:
+                        value = None
+                        findings.error(
+                            "wrong-type",
+                            pos,
+                            f"'{event.value}' does not fit its YAML tag '{event.tag}'",
+                            "remove the tag",
+                        )
+                elif event.implicit[0] and event.tag is None:
+                    value = _plain_value(event.value, plain_cache)
+                else:
+                    value = event.value
+                place(Scalar(value, event.value, pos))
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                refuse_anchor(event)
+                refuse_tag(event, _CONTAINER_TAGS)
+                pos = at(event.start_mark)
+                if len(stack) >= MAX_DEPTH:
+                    findings.error(
+                        "nesting-too-deep",
+                        pos,
+                        f"the data nests more than {MAX_DEPTH} levels deep",
+                        "a ledger nests five levels at most: cohorts, a cohort, regions, "
+                        "an entry, sources",
+                    )
+                    return None
+                stack.append(Mapping(pos) if kind is yaml.MappingStartEvent else Sequence(pos))
+                pending_key.append(None)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                pending_key.pop()
+                place(stack.pop())
+            elif kind is yaml.AliasEvent:
+                findings.error(
+                    "alias-not-allowed",
+                    at(event.start_mark),
+                    f"alias '*{event.anchor}' is not allowed in a ledger file",
+                    "write each value out in full",
+                )
+                place(Scalar(None, ALIAS_RAW, at(event.start_mark)))
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    findings.error(
+                        "yaml-syntax",
+                        at(event.start_mark),
+                        "a ledger file holds one YAML document; this is a second one",
+                        "split the documents into separate files, or remove the '---'",
+                    )
+                    return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = at(mark) if mark is not None else Pos(name, 1, 1)
+        problem = exc.problem or exc.context or "the YAML cannot be read"
+        lines = text.splitlines()
+        line = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
+        findings.error("yaml-syntax", pos, f"YAML syntax: {problem}", _syntax_hint(problem, line))
+        return None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses (a NUL, U+FFFE): libyaml counts its position in UTF-8
+        # bytes, PyYAML's own reader in characters.
+        offset = exc.position
+        if _Loader is not yaml.SafeLoader:
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        before = text[:offset]
+        pos = Pos(name, before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+        problem = f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+        findings.error("yaml-syntax", pos, f"YAML syntax: {problem}", _syntax_hint(problem, ""))
+        return None
+    except yaml.YAMLError as exc:
+        findings.error("yaml-syntax", Pos(name, 1, 1), f"YAML syntax: {exc}")
+        return None
+    return root
+
+
+def _syntax_hint(problem: str, line: str) -> str | None:
+    """A hint for the YAML errors maintainers make most (`line` is where it happened)."""
+    if re.search(r"\btabs?\b", problem) or "\t" in line:  # not the "tab" of "unacceptable"
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "check the indentation, or quote a value that contains ': '"
+    if "expected" in problem or "could not find" in problem:
+        return "check the indentation and that every bracket and quote is closed"
+    if "special characters" in problem or "unacceptable character" in problem:
+        return "remove control characters, or write them as escapes in double quotes"
+    return None
+
+
+def _as_key(node: Node, findings: Findings) -> Scalar:
+    """A mapping key as text; a list or mapping used as a key is an error."""
+    if isinstance(node, Scalar):
+        return node
+    findings.error("wrong-type", node.pos, "a key must be plain text, not a list or mapping")
+    return Scalar(None, f"<complex key at {node.pos.line}:{node.pos.column}>", node.pos)
+
+
+# --- decoding ---------------------------------------------------------------------------
+
+
+def decode(name: str, data: bytes, findings: Findings) -> str | None:
+    """The text of a file, or None (with a finding) when it is too large or not UTF-8."""
+    if len(data) > MAX_FILE_BYTES:
+        findings.error(
+            "file-too-large",
+            Pos(name, 1, 1),
+            f"the file has {len(data):,} bytes; a ledger file may have at most {MAX_FILE_BYTES:,}",
+            "split the ledger into several files (files given together form one ledger)",
+        )
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        findings.error(
+            "invalid-encoding",
+            Pos(name, line, column),
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "save the file as UTF-8",
+        )
+        return None
+
+
+# --- tree → model -----------------------------------------------------------------------
+
+
+def _describe(node: Node) -> str:
+    """What a value is, in a maintainer's words, for wrong-type messages."""
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    value = node.value
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"the boolean {node.raw!r} (YAML reads yes/no/on/off/true/false as booleans)"
+    if isinstance(value, int | float):
+        return f"the number {node.raw}"
+    if isinstance(value, datetime | date):
+        return f"the date {node.raw}"
+    return f"the text {node.raw!r}"
+
+
+class _Reader:
+    """Turns one file's tree into model values, recording a finding for each problem."""
+
+    def __init__(self, name: str, findings: Findings, regions: Reference) -> None:
+        self.name = name
+        self.findings = findings
+        self.regions = regions
+
+    def fields(self, node: Mapping, allowed: tuple[str, ...], what: str) -> dict[str, Node]:
+        """The known keys of a mapping; each unknown key is a finding with a suggestion."""
+        known: dict[str, Node] = {}
+        for raw, (key, value) in node.items.items():
+            if isinstance(key.value, str) and key.value in allowed:
+                known[key.value] = value
+                continue
+            close = difflib.get_close_matches(raw, allowed, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+            self.findings.error("unknown-field", key.pos, f"unknown key '{raw}' in {what}", hint)
+        return known
+
+    def require(self, present: dict[str, Node], key: str, node: Mapping, what: str) -> bool:
+        """True when `key` was written; otherwise a missing-field finding."""
+        if key in present:
+            return True
+        self.findings.error("missing-field", node.pos, f"{what} has no '{key}'", f"add '{key}:'")
+        return False
+
+    def wrong_type(self, node: Node, what: str, expected: str, hint: str | None = None) -> None:
+        """Record that `node` is not of the expected type (a refused alias is reported already)."""
+        if isinstance(node, Scalar) and node.raw is ALIAS_RAW:
+            return
+        self.findings.error(
+            "wrong-type", node.pos, f"{what} must be {expected}, not {_describe(node)}", hint
+        )
+
+    def integer(self, node: Node, what: str, low: int, high: int) -> int | None:
+        """A whole number within [low, high]."""
+        if (
+            not isinstance(node, Scalar)
+            or isinstance(node.value, bool)
+            or not isinstance(node.value, int)
+        ):
+            hint = None
+            if isinstance(node, Scalar) and isinstance(node.value, str):
+                hint = "write the number without quotes" if node.raw.strip().isdigit() else None
+            self.wrong_type(node, what, "a whole number", hint)
+            return None
+        if not low <= node.value <= high:
+            self.findings.error(
+                "out-of-range",
+                node.pos,
+                f"{what} is {node.value}, outside {low}..{high}",
+            )
+            return None
+        return node.value
+
+    def text(self, node: Node, what: str) -> str | None:
+        """A text value without control characters, of a sane length."""
+        if not isinstance(node, Scalar) or not isinstance(node.value, str):
+            hint = "put it in quotes" if isinstance(node, Scalar) and node.raw else None
+            self.wrong_type(node, what, "text", hint)
+            return None
+        value = node.value
+        if _CONTROL.search(value):
+            self.findings.error(
+                "invalid-value",
+                node.pos,
+                f"{what} contains control characters",
+                "remove them",
+            )
+            return None
+        if len(value) > MAX_TEXT:
+            self.findings.error(
+                "invalid-value",
+                node.pos,
+                f"{what} is {len(value):,} characters long; at most {MAX_TEXT:,} are allowed",
+            )
+            return None
+        if not value.strip():
+            self.findings.error("invalid-value", node.pos, f"{what} is blank")
+            return None
+        return value
+
+    def texts(self, node: Node, what: str) -> tuple[str, ...]:
+        """A list of texts (such as sources)."""
+        if not isinstance(node, Sequence):
+            hint = None
+            if isinstance(node, Scalar) and isinstance(node.value, str):
+                hint = f'write it as a list: ["{node.raw}"]'
+            self.wrong_type(node, what, "a list of texts", hint)
+            return ()
+        values = (self.text(item, f"each of {what}") for item in node.items)
+        return tuple(v for v in values if v is not None)
+
+    def day(self, node: Node, what: str) -> date | None:
+        """A calendar date, written as YYYY-MM-DD (bare or quoted)."""
+        if isinstance(node, Scalar):
+            value = node.value
+            if isinstance(value, date) and not isinstance(value, datetime):
+                return value
+            if isinstance(value, str):
+                try:
+                    return date.fromisoformat(value)
+                except ValueError:
+                    pass
+        self.wrong_type(node, what, "a date written as YYYY-MM-DD")
+        return None
+
+    # -- the document levels --
+
+    def ledger(self, root: Node | None) -> Ledger:
+        """The whole file."""
+        if root is None or (isinstance(root, Scalar) and root.value is None):
+            self.findings.error(
+                "empty-file",
+                Pos(self.name, 1, 1),
+                "the file holds no ledger (it is empty or only comments)",
+                "start it with 'version: 1' and a 'cohorts:' list",
+            )
+            return Ledger()
+        if not isinstance(root, Mapping):
+            self.wrong_type(
+                root,
+                "the top level",
+                "a mapping with 'version' and 'cohorts'",
+                "see the data format in the README",
+            )
+            return Ledger()
+        top = self.fields(root, TOP_KEYS, "the ledger")
+        if self.require(top, "version", root, "the ledger"):
+            version = self.integer(top["version"], "version", 0, 10**6)
+            if version is not None and version != FORMAT_VERSION:
+                self.findings.error(
+                    "unsupported-version",
+                    top["version"].pos,
+                    f"format version {version} is not one this gmsc reads",
+                    f"this gmsc reads format {FORMAT_VERSION}; upgrade gmsc",
+                )
+        programme = self.text(top["programme"], "programme") if "programme" in top else None
+        published: list[Published] = []
+        if "published" in top:
+            published = self.published(top["published"])
+        cohorts: list[Cohort] = []
+        if self.require(top, "cohorts", root, "the ledger"):
+            node = top["cohorts"]
+            if isinstance(node, Sequence):
+                for item in node.items:
+                    cohort = self.cohort(item)
+                    if cohort is not None:
+                        cohorts.append(cohort)
+            else:
+                self.wrong_type(node, "cohorts", "a list of cohorts")
+        return Ledger(programme, tuple(published), tuple(cohorts))
+
+    def published(self, node: Node) -> list[Published]:
+        """The official running totals."""
+        if not isinstance(node, Sequence):
+            self.wrong_type(node, "published", "a list of {through, unique, source}")
+            return []
+        totals = []
+        for item in node.items:
+            if not isinstance(item, Mapping):
+                self.wrong_type(item, "a published total", "a mapping {through, unique, source}")
+                continue
+            keys = self.fields(item, PUBLISHED_KEYS, "a published total")
+            through = unique = None
+            if self.require(keys, "through", item, "a published total"):
+                through = self.integer(keys["through"], "through", FIRST_YEAR, LAST_YEAR)
+            if self.require(keys, "unique", item, "a published total"):
+                unique = self.integer(keys["unique"], "unique", 0, 100_000)
+            source = self.text(keys["source"], "source") if "source" in keys else None
+            if through is not None and unique is not None:
+                pos = keys["unique"].pos
+                totals.append(Published(through, unique, source, pos))
+        return totals
+
+    def cohort(self, node: Node) -> Cohort | None:
+        """One cohort; None when its year is unusable (its entries are still checked)."""
+        if not isinstance(node, Mapping):
+            self.wrong_type(node, "a cohort", "a mapping with 'year' and 'regions'")
+            return None
+        keys = self.fields(node, COHORT_KEYS, "a cohort")
+        year = declared = None
+        if self.require(keys, "year", node, "a cohort"):
+            year = self.integer(keys["year"], "year", FIRST_YEAR, LAST_YEAR)
+        if "declared" in keys:
+            declared = self.integer(keys["declared"], "declared", 0, len(self.regions.regions))
+        repeats = 0
+        if "declared_repeats" in keys:
+            high = declared if declared is not None else len(self.regions.regions)
+            repeats = self.integer(keys["declared_repeats"], "declared_repeats", 0, high) or 0
+        title = self.text(keys["title"], "title") if "title" in keys else None
+        mou_date = self.day(keys["mou_date"], "mou_date") if "mou_date" in keys else None
+        sources = self.texts(keys["sources"], "sources") if "sources" in keys else ()
+        entries: list[Entry] = []
+        if "regions" in keys:
+            regions = keys["regions"]
+            if isinstance(regions, Sequence):
+                for item in regions.items:
+                    entry = self.entry(item)
+                    if entry is not None:
+                        entries.append(entry)
+            elif not (isinstance(regions, Scalar) and regions.value is None):
+                self.wrong_type(regions, "regions", "a list of regions")
+        if year is None:
+            return None
+        field_pos = {key: value.pos for key, value in keys.items()}
+        return Cohort(
+            year=year,
+            declared=declared,
+            declared_repeats=repeats,
+            title=title,
+            mou_date=mou_date,
+            sources=sources,
+            entries=tuple(entries),
+            pos=node.pos,
+            field_pos=field_pos,
+        )
+
+    def entry(self, node: Node) -> Entry | None:
+        """One named member: a name or code, or a mapping with code/name/status/..."""
+        if isinstance(node, Scalar):
+            if isinstance(node.value, int | float) and not isinstance(node.value, bool):
+                self.code_not_string(node)
+                return None
+            text = self.text(node, "a region")
+            named = self.region(node, text) if text is not None else None
+            return Entry(named.code, named.name, pos=node.pos) if named else None
+        if not isinstance(node, Mapping):
+            self.wrong_type(node, "a region", "a name, a code or a mapping with 'code'/'name'")
+            return None
+        keys = self.fields(node, ENTRY_KEYS, "a region entry")
+        region: Region | None = None
+        if "code" in keys:
+            code_node = keys["code"]
+            if (
+                isinstance(code_node, Scalar)
+                and isinstance(code_node.value, int | float)
+                and (not isinstance(code_node.value, bool))
+            ):
+                self.code_not_string(code_node)
+            else:
+                code = self.text(code_node, "code")
+                if code is not None:
+                    region = self.region(code_node, code, expect_code=True)
+        if "name" in keys:
+            name = self.text(keys["name"], "name")
+            if name is not None:
+                if "code" not in keys:
+                    region = self.region(keys["name"], name)
+                elif region is not None and not self.regions.name_fits(region, name):
+                    other = self.regions.resolve(name).region
+                    said = f"{other.name} ({other.code})" if other else f"'{name}'"
+                    self.findings.error(
+                        "code-name-mismatch",
+                        keys["name"].pos,
+                        f"code {region.code} is {region.name}, but the name says {said}",
+                        "correct the code or the name",
+                    )
+                    region = None
+        elif "code" not in keys:
+            self.findings.error(
+                "missing-field",
+                node.pos,
+                "a region entry needs a 'code' or a 'name'",
+                "add 'code: \"NN.NN\"' (the Kemendagri code) or 'name:'",
+            )
+        status = "confirmed"
+        if "status" in keys:
+            written = self.text(keys["status"], "status")
+            if written is not None and written not in STATUSES:
+                close = difflib.get_close_matches(written, STATUSES, n=1, cutoff=0.5)
+                self.findings.error(
+                    "invalid-value",
+                    keys["status"].pos,
+                    f"status '{written}' is not one of {', '.join(STATUSES)}",
+                    f"did you mean '{close[0]}'?" if close else None,
+                )
+                region = None
+            elif written is not None:
+                status = written
+        sources = self.texts(keys["sources"], "sources") if "sources" in keys else ()
+        note = self.text(keys["note"], "note") if "note" in keys else None
+        if region is None:
+            return None
+        return Entry(region.code, region.name, status, sources, note, node.pos)
+
+    def code_not_string(self, node: Scalar) -> None:
+        """A code YAML read as a number: 73.10 would silently become 73.1."""
+        self.findings.error(
+            "code-not-string",
+            node.pos,
+            f"the code {node.raw} is read by YAML as the number {node.value!r}",
+            f'quote it: "{node.raw}"',
+        )
+
+    def region(self, node: Node, text: str, *, expect_code: bool = False) -> Region | None:
+        """Resolve a name or code to an official region, or record why not."""
+        if expect_code and not _CODE.fullmatch(text.strip()):
+            self.findings.error(
+                "invalid-value",
+                node.pos,
+                f"code '{text}' is not a Kemendagri kabupaten/kota code",
+                'write it as two digits, a dot and two digits, such as "73.22"',
+            )
+            return None
+        found = self.regions.resolve(text)
+        if found.region is not None:
+            if found.legacy_code is not None:
+                self.findings.warning(
+                    "legacy-code",
+                    node.pos,
+                    f"code {found.legacy_code} is the pre-2022 code of {found.region.name}; "
+                    f"its code is now {found.region.code}",
+                    f'write "{found.region.code}"',
+                )
+            return found.region
+        if found.candidates:
+            listed = ", ".join(f"{r.name} ({r.code})" for r in found.candidates)
+            self.findings.error(
+                "ambiguous-region",
+                node.pos,
+                f"'{text}' is ambiguous: {listed}",
+                "write the full name (Kabupaten …/Kota …) or the code",
+            )
+            return None
+        what = "code" if _CODE.fullmatch(text.strip()) else "name"
+        hint = None
+        if found.suggestions:
+            hint = (
+                "did you mean "
+                + " or ".join(f"{r.name} ({r.code})" for r in found.suggestions)
+                + "?"
+            )
+        self.findings.error(
+            "unknown-region",
+            node.pos,
+            f"no kabupaten/kota has the {what} '{text}'",
+            hint,
+        )
+        return None
+
+
+def load(name: str, data: bytes, findings: Findings) -> Ledger:
+    """Read one ledger file's bytes into the model, recording every problem in `findings`."""
+    text = decode(name, data, findings)
+    if text is None:
+        return Ledger()
+    before = len(findings)
+    root = compose(name, text, findings)
+    if root is None and len(findings) > before:
+        return Ledger()
+    return _Reader(name, findings, reference()).ledger(root)

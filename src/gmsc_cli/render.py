@@ -1,0 +1,181 @@
+"""Reporters: findings and tables rendered to text. They return, they do not print."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gmsc_cli.findings import Finding, Findings, Severity
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# --- findings ---------------------------------------------------------------------------
+
+
+def findings_text(findings: Findings) -> str:
+    """`path:line:col: severity[code] message`, each with its hint on the next line."""
+    lines = []
+    for f in findings.ordered():
+        lines.append(f"{f.pos}: {f.severity}[{f.code}] {f.message}")
+        if f.hint:
+            lines.append(f"    hint: {f.hint}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def findings_json(findings: Findings, *, strict: bool = False) -> str:
+    """The JSON shape of SPEC §6."""
+    document = {
+        "valid": not findings.failed(strict=strict),
+        "findings": [f.as_dict() for f in findings.ordered()],
+        "summary": summary_counts(findings),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    """Escape as GitHub's workflow commands require."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _github_line(f: Finding) -> str:
+    message = f.message + (f"\n{f.hint}" if f.hint else "")
+    props = (
+        f"file={_github_escape(f.pos.file, property_value=True)},line={f.pos.line},"
+        f"col={f.pos.column},title={_github_escape(f.code, property_value=True)}"
+    )
+    return f"::{_GITHUB_LEVEL[f.severity]} {props}::{_github_escape(message)}"
+
+
+def findings_github(findings: Findings) -> str:
+    """GitHub Actions workflow annotations, one line a finding."""
+    lines = [_github_line(f) for f in findings.ordered()]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary_counts(findings: Findings) -> dict[str, int]:
+    """How many errors, warnings and infos."""
+    return {
+        "errors": findings.count(Severity.ERROR),
+        "warnings": findings.count(Severity.WARNING),
+        "infos": findings.count(Severity.INFO),
+    }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(findings: Findings, files: int) -> str:
+    """The one closing line of a validation run."""
+    counts = summary_counts(findings)
+    return (
+        f"{_plural(counts['errors'], 'error')}, {_plural(counts['warnings'], 'warning')}, "
+        f"{_plural(counts['infos'], 'info')} in {_plural(files, 'file')}"
+    )
+
+
+# --- tables -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: the key in each row, its header, and whether it is a number."""
+
+    key: str
+    header: str
+    numeric: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Tabular:
+    """A result that renders as a table, JSON, CSV or Markdown."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[dict[str, Any]]
+    footer: dict[str, Any] | None = None
+    caption: str | None = None
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def table_renderable(result: Tabular, *, boxed: bool = True) -> Table:
+    """A Rich table; numbers right-aligned and never wrapped."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=result.title,
+        caption=result.caption,
+        box=box.SIMPLE_HEAVY if boxed else box.ASCII,
+        show_footer=result.footer is not None,
+    )
+    for col in result.columns:
+        footer = _cell(result.footer.get(col.key)) if result.footer else ""
+        # Numbers are never wrapped or cut: the column is at least as wide as its longest
+        # number (and the header's longest word); only headers and texts wrap.
+        cells = [_cell(row.get(col.key)) for row in result.rows] + [footer]
+        widest_word = max((len(w) for w in col.header.split()), default=0)
+        widest = max((len(c) for c in cells), default=0) if col.numeric else 0
+        table.add_column(
+            col.header,
+            footer=footer,
+            justify="right" if col.numeric else "left",
+            min_width=max(widest_word, widest),
+            overflow="fold",
+        )
+    for row in result.rows:
+        table.add_row(*(_cell(row.get(col.key)) for col in result.columns))
+    return table
+
+
+def as_csv(result: Tabular) -> str:
+    """RFC 4180 CSV with a header row (the footer row last, when there is one)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([col.key for col in result.columns])
+    for row in [*result.rows, *([result.footer] if result.footer else [])]:
+        writer.writerow([_cell(row.get(col.key)) for col in result.columns])
+    return out.getvalue()
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def as_markdown(result: Tabular) -> str:
+    """A GitHub-flavoured Markdown table (footer as a bold last row)."""
+    lines = [
+        "| " + " | ".join(col.header for col in result.columns) + " |",
+        "| " + " | ".join("---:" if col.numeric else "---" for col in result.columns) + " |",
+    ]
+    for row in result.rows:
+        lines.append(
+            "| " + " | ".join(_md_escape(_cell(row.get(c.key))) for c in result.columns) + " |"
+        )
+    if result.footer:
+        cells = [_cell(result.footer.get(c.key)) for c in result.columns]
+        lines.append("| " + " | ".join(f"**{_md_escape(c)}**" if c else "" for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(document: object) -> str:
+    """Pretty JSON, UTF-8 kept as is."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

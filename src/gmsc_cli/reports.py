@@ -1,0 +1,251 @@
+"""The analysts' reports as plain values: totals, provinces, one cohort, one region, repeats.
+
+Each function takes a ledger and returns a `Tabular` (for table/CSV/Markdown) or the
+JSON document of SPEC §6; rendering is render.py's business, printing cli.py's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gmsc_cli.errors import DataError
+from gmsc_cli.ledger import Totals, compute, in_year_order
+from gmsc_cli.model import Ledger
+from gmsc_cli.regions import Region, reference
+from gmsc_cli.render import Column, Tabular
+
+TOTALS_COLUMNS = (
+    Column("year", "Year"),
+    Column("declared", "Declared"),
+    Column("declared_repeats", "Decl. repeats"),
+    Column("listed", "Listed"),
+    Column("unlisted", "Unlisted"),
+    Column("participants", "Participants"),
+    Column("new", "New"),
+    Column("repeats", "Repeats"),
+    Column("probable", "Probable"),
+    Column("disputed", "Disputed"),
+    Column("withdrawn", "Withdrawn"),
+    Column("cumulative_declared", "Cum. declared"),
+    Column("cumulative_identified", "Cum. identified"),
+)
+
+
+def totals_json(ledger: Ledger, totals: Totals) -> dict[str, Any]:
+    """`gmsc totals --format json`, exactly the shape of SPEC §6."""
+    return {
+        "programme": ledger.programme,
+        "through": totals.through,
+        "cohorts": [row.as_dict() for row in totals.cohorts],
+        "total": {
+            "unique_declared": totals.unique_declared,
+            "unique_identified": totals.unique_identified,
+            "repeats_declared": totals.repeats_declared,
+            "repeats_identified": totals.repeats_identified,
+        },
+    }
+
+
+def totals_table(ledger: Ledger, totals: Totals) -> Tabular:
+    """The per-cohort table of SPEC §4 with the final totals as its footer."""
+    rows = [row.as_dict() for row in totals.cohorts]
+    footer = {
+        "year": "Total",
+        "declared_repeats": totals.repeats_declared,
+        "repeats": totals.repeats_identified,
+        "cumulative_declared": totals.unique_declared,
+        "cumulative_identified": totals.unique_identified,
+    }
+    through = f" through {totals.through}" if totals.through else ""
+    gap = totals.unique_declared - totals.unique_identified
+    caption = (
+        f"{totals.unique_declared} distinct kabupaten/kota by the official figures{through}; "
+        f"the named lists support {totals.unique_identified} ({gap} not yet named)."
+    )
+    return Tabular(
+        title=f"{ledger.programme or 'GMSC'}: cohorts{through}",
+        columns=TOTALS_COLUMNS,
+        rows=rows,
+        footer=footer,
+        caption=caption,
+    )
+
+
+def participants(ledger: Ledger, *, through: int | None = None) -> dict[str, list[int]]:
+    """Each participating region's cohort years (confirmed or probable), in year order."""
+    years: dict[str, list[int]] = {}
+    for cohort in in_year_order(ledger.cohorts):
+        if through is not None and cohort.year > through:
+            break
+        for entry in cohort.entries:
+            if entry.participates and cohort.year not in years.get(entry.code, []):
+                years.setdefault(entry.code, []).append(cohort.year)
+    return years
+
+
+def provinces_table(ledger: Ledger, *, through: int | None = None) -> Tabular:
+    """Participants per province against its number of kabupaten/kota (coverage)."""
+    ref = reference()
+    counts: dict[str, int] = {code: 0 for code in ref.provinces}
+    taken: dict[str, int] = {code: 0 for code in ref.provinces}
+    for region in ref.regions.values():
+        counts[region.province_code] += 1
+    taking_part = participants(ledger, through=through)
+    for code in taking_part:
+        taken[ref.regions[code].province_code] += 1
+    rows = [
+        {
+            "code": code,
+            "province": province.name,
+            "regions": counts[code],
+            "participants": taken[code],
+            "coverage": _percent(taken[code], counts[code]),
+        }
+        for code, province in sorted(ref.provinces.items())
+    ]
+    total = len(ref.regions)
+    footer = {
+        "province": "Indonesia",
+        "regions": total,
+        "participants": len(taking_part),
+        "coverage": _percent(len(taking_part), total),
+    }
+    return Tabular(
+        title="Participants by province" + (f" through {through}" if through else ""),
+        columns=(
+            Column("code", "Code", numeric=False),
+            Column("province", "Province", numeric=False),
+            Column("regions", "Kab/kota"),
+            Column("participants", "Participants"),
+            Column("coverage", "Coverage %"),
+        ),
+        rows=rows,
+        footer=footer,
+    )
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def cohort_table(ledger: Ledger, year: int) -> Tabular:
+    """The members of one cohort, with status and whether each is new or a repeat."""
+    cohort = next((c for c in in_year_order(ledger.cohorts) if c.year == year), None)
+    if cohort is None:
+        years = ", ".join(str(c.year) for c in in_year_order(ledger.cohorts)) or "none"
+        raise DataError(f"cohort {year} is not in the store", hint=f"stored cohorts: {years}")
+    ref = reference()
+    earlier = participants(ledger, through=year - 1)
+    rows = []
+    for entry in cohort.entries:
+        before = earlier.get(entry.code, [])
+        counted = ("repeat" if before else "new") if entry.participates else "not counted"
+        rows.append(
+            {
+                "code": entry.code,
+                "name": entry.name,
+                "province": ref.regions[entry.code].province,
+                "status": entry.status,
+                "counted": counted,
+                "earlier_years": before,
+            }
+        )
+    declared = f"{cohort.declared} declared, " if cohort.declared is not None else ""
+    return Tabular(
+        title=f"Cohort {year}" + (f": {cohort.title}" if cohort.title else ""),
+        columns=(
+            Column("code", "Code", numeric=False),
+            Column("name", "Name", numeric=False),
+            Column("province", "Province", numeric=False),
+            Column("status", "Status", numeric=False),
+            Column("counted", "Counted as", numeric=False),
+            Column("earlier_years", "Earlier cohorts", numeric=False),
+        ),
+        rows=rows,
+        caption=f"{declared}{len(rows)} named",
+    )
+
+
+def resolve_region(text: str) -> Region:
+    """The region a user named on the command line, or a DataError with suggestions."""
+    found = reference().resolve(text)
+    if found.region is not None:
+        return found.region
+    if found.candidates:
+        listed = ", ".join(f"{r.name} ({r.code})" for r in found.candidates)
+        raise DataError(f"'{text}' is ambiguous: {listed}", hint="give the full name or code")
+    hint = None
+    if found.suggestions:
+        hint = "did you mean " + " or ".join(f"{r.name} ({r.code})" for r in found.suggestions)
+        hint += "?"
+    raise DataError(f"no kabupaten/kota is called '{text}'", hint=hint)
+
+
+def region_history(ledger: Ledger, region: Region) -> Tabular:
+    """Every cohort that names one region, with status and how it counted."""
+    rows = []
+    taken_part = False
+    for cohort in in_year_order(ledger.cohorts):
+        for entry in cohort.entries:
+            if entry.code != region.code:
+                continue
+            if not entry.participates:
+                counted = "not counted"
+            else:
+                counted = "repeat" if taken_part else "new"
+                taken_part = True
+            rows.append(
+                {
+                    "year": cohort.year,
+                    "status": entry.status,
+                    "counted": counted,
+                    "sources": list(entry.sources),
+                    "note": entry.note,
+                }
+            )
+    return Tabular(
+        title=f"{region.name} ({region.code}), {region.province}",
+        columns=(
+            Column("year", "Year"),
+            Column("status", "Status", numeric=False),
+            Column("counted", "Counted as", numeric=False),
+            Column("note", "Note", numeric=False),
+            Column("sources", "Sources", numeric=False),
+        ),
+        rows=rows,
+        caption=None if rows else "not named in any cohort",
+    )
+
+
+def repeats_table(ledger: Ledger) -> Tabular:
+    """Regions that took part in more than one cohort, with their years."""
+    regions = reference().regions
+    rows = [
+        {
+            "code": code,
+            "name": regions[code].name,
+            "province": regions[code].province,
+            "years": years,
+        }
+        for code, years in sorted(participants(ledger).items())
+        if len(years) > 1
+    ]
+    return Tabular(
+        title="Regions in more than one cohort",
+        columns=(
+            Column("code", "Code", numeric=False),
+            Column("name", "Name", numeric=False),
+            Column("province", "Province", numeric=False),
+            Column("years", "Years", numeric=False),
+        ),
+        rows=rows,
+        caption=f"{len(rows)} regions",
+    )
+
+
+def totals(ledger: Ledger, *, through: int | None = None) -> Totals:
+    """SPEC §4's figures, refusing a year before the first cohort."""
+    if through is not None and ledger.cohorts and through < min(c.year for c in ledger.cohorts):
+        first = min(c.year for c in ledger.cohorts)
+        raise DataError(f"there is no cohort up to {through}", hint=f"the first cohort is {first}")
+    return compute(ledger, through=through)

@@ -1,0 +1,482 @@
+"""The local store: a SQLite file (or any SQLAlchemy URL) holding the ledger.
+
+Two paths, chosen for what users feel:
+- **Reads** of a SQLite file go through the standard library's `sqlite3` in one read
+  transaction: `import sqlmodel` alone costs ~0.8 s, more than a whole `gmsc totals`
+  should take, and reading a few tables needs no ORM. Other URLs read through
+  SQLAlchemy with the same SQL.
+- **Writes** (creating the store, imports) go through SQLModel's table definitions in one
+  `BEGIN IMMEDIATE` transaction: the write lock is taken before the store is read, so a
+  concurrent writer waits (up to `BUSY_SECONDS`) and nothing is lost or half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.findings import Pos
+from gmsc_cli.model import Cohort, Entry, Ledger, Published
+from gmsc_cli.regions import reference
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from gmsc_cli.plan import Plan
+
+BUSY_SECONDS = float(os.environ.get("GMSC_BUSY_TIMEOUT", "15"))
+"""How long a command waits for another gmsc's write to finish before saying 'busy'."""
+SCHEMA_VERSION = 1
+"""The version of the tables this gmsc writes (models.SCHEMA_VERSION mirrors it)."""
+
+Query = Callable[[str], list[tuple[Any, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """One import: which file, its content hash, when, and what it changed."""
+
+    file: str
+    sha256: str
+    imported_at: str
+    added: str
+    replaced: str
+    unchanged: str
+
+
+def default_path() -> Path:
+    """gmsc.db in the user's data directory (platformdirs)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("gmsc", appauthor=False) / "gmsc.db"
+
+
+def bundled_dataset() -> tuple[str, bytes]:
+    """The cohorts shipped with the package (one source with the repository's data/)."""
+    shipped = resources.files("gmsc_cli").joinpath("data", "cohorts.yaml")
+    if shipped.is_file():
+        return "bundled cohorts.yaml", shipped.read_bytes()
+    # An editable install runs from the source tree, where the file is data/cohorts.yaml.
+    source_tree = Path(__file__).resolve().parents[2] / "data" / "cohorts.yaml"
+    return "bundled cohorts.yaml", source_tree.read_bytes()
+
+
+def content_hash(data: bytes) -> str:
+    """The SHA-256 of an imported file, kept in its receipt."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = json.loads(value)
+    return tuple(str(v) for v in value)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def read_ledger(query: Query, where: str) -> Ledger:
+    """The stored ledger, through `query` (one read transaction's SELECTs)."""
+    regions = reference().regions
+    meta: dict[str, str] = dict(query("SELECT key, value FROM gmsc_meta"))
+    here = Pos(where, 0, 0)
+    entries: dict[int, list[Entry]] = {}
+    for year, code, status, sources, note in query(
+        "SELECT year, code, status, sources, note FROM entry ORDER BY year, position"
+    ):
+        region = regions.get(code)
+        name = region.name if region else code
+        entries.setdefault(year, []).append(Entry(code, name, status, _texts(sources), note, here))
+    cohorts = tuple(
+        Cohort(
+            year=year,
+            declared=declared,
+            declared_repeats=repeats,
+            title=title,
+            mou_date=_day(mou_date),
+            sources=_texts(sources),
+            entries=tuple(entries.get(year, ())),
+            pos=here,
+        )
+        for year, declared, repeats, title, mou_date, sources in query(
+            "SELECT year, declared, declared_repeats, title, mou_date, sources "
+            "FROM cohort ORDER BY year"
+        )
+    )
+    published = tuple(
+        Published(through, unique, source, here)
+        for through, unique, source in query(
+            'SELECT through, "unique", source FROM published_total ORDER BY through'
+        )
+    )
+    return Ledger(meta.get("programme"), published, cohorts)
+
+
+def read_receipts(query: Query) -> list[Receipt]:
+    """Every import receipt, oldest first."""
+    return [
+        Receipt(*row)
+        for row in query(
+            "SELECT file, sha256, imported_at, added, replaced, unchanged "
+            "FROM import_receipt ORDER BY id"
+        )
+    ]
+
+
+def _schema_version(query: Query) -> int | None:
+    """The store's schema version, or None when the store has no tables yet."""
+    tables = {row[0] for row in query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return None
+    if "gmsc_meta" not in tables:
+        raise EnvironmentFailure(
+            "the store holds tables that are not gmsc's",
+            hint="point --db (or GMSC_DB) at a gmsc store, or at a new file",
+        )
+    rows = query("SELECT value FROM gmsc_meta WHERE key = 'schema_version'")
+    return int(rows[0][0]) if rows else None
+
+
+# --- the store ----------------------------------------------------------------------------
+
+
+class Store:
+    """One store, named by a path or an SQLAlchemy URL."""
+
+    def __init__(self, db: str | None) -> None:
+        if db and "://" in db:
+            self.url = db
+            self.path: Path | None = (
+                Path(db.split("///", 1)[1]) if db.startswith("sqlite:///") else None
+            )
+        else:
+            self.path = Path(db).expanduser() if db else default_path()
+            self.url = f"sqlite:///{self.path}"
+        self.where = str(self.path) if self.path else self.url
+
+    # -- errors --
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Database failures become one clear environment message (exit 3)."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise self._failure(exc) from None
+        except Exception as exc:
+            orig = getattr(exc, "orig", None)
+            if isinstance(orig, sqlite3.Error):
+                raise self._failure(orig) from None
+            if type(exc).__module__.startswith("sqlalchemy"):
+                raise EnvironmentFailure(f"the store {self.where} failed: {exc}") from None
+            raise
+
+    def _failure(self, exc: sqlite3.Error) -> EnvironmentFailure:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return EnvironmentFailure(
+                f"the store {self.where} is busy: another gmsc is writing to it",
+                hint=f"try again (waited {BUSY_SECONDS:g} s; GMSC_BUSY_TIMEOUT sets the wait)",
+            )
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return EnvironmentFailure(
+                f"the store {self.where} is not a readable gmsc store ({text})",
+                hint="move the file aside and run the command again to start a new store, "
+                "or restore it from a backup",
+            )
+        if "readonly" in text or "read-only" in text:
+            return EnvironmentFailure(
+                f"the store {self.where} cannot be written ({text})",
+                hint="check the permissions of the file and its directory",
+            )
+        if "full" in text:
+            return EnvironmentFailure(
+                f"the store {self.where} cannot be written: the disk is full",
+                hint="free some space and run the command again; nothing was changed",
+            )
+        return EnvironmentFailure(
+            f"the store {self.where} cannot be used ({text})",
+            hint="check the path, the permissions of the file and its directory",
+        )
+
+    # -- reading --
+
+    def exists(self) -> bool:
+        """True when the store has been created (a SQLite file that is not empty)."""
+        if self.path is None:
+            return True
+        return self.path.is_file() and self.path.stat().st_size > 0
+
+    @contextmanager
+    def _reader(self) -> Iterator[Query]:
+        """SELECTs in one read transaction: a concurrent import is seen before or after."""
+        with self._translated():
+            if self.path is not None:
+                con = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro",
+                    uri=True,
+                    timeout=BUSY_SECONDS,
+                    isolation_level=None,
+                )
+                try:
+                    con.execute("BEGIN")
+                    yield lambda sql: con.execute(sql).fetchall()
+                    con.execute("COMMIT")
+                finally:
+                    con.close()
+            else:
+                with self._engine().connect() as conn, conn.begin():
+                    yield lambda sql: list(conn.exec_driver_sql(sql).fetchall())
+
+    def read(self) -> Ledger:
+        """The stored ledger; the store must exist and be of a version this gmsc reads."""
+        with self._reader() as query:
+            version = _schema_version(query)
+            if version is None:
+                raise EnvironmentFailure(
+                    f"the store {self.where} is empty",
+                    hint="run any command without --db pointing there, or gmsc import",
+                )
+            self._check_version(version)
+            if version < SCHEMA_VERSION:
+                return self._upgrade_then_read()
+            with self._translated():
+                return read_ledger(query, self.where)
+
+    def receipts(self) -> list[Receipt]:
+        """The import receipts, oldest first."""
+        with self._reader() as query:
+            self._check_version(_schema_version(query) or SCHEMA_VERSION)
+            return read_receipts(query)
+
+    def _check_version(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise EnvironmentFailure(
+                f"the store {self.where} was written by a newer gmsc "
+                f"(schema {version}; this gmsc knows {SCHEMA_VERSION})",
+                hint="upgrade gmsc (pip install -U gmsc), or use another --db",
+            )
+
+    def _upgrade_then_read(self) -> Ledger:
+        with self._writer() as conn:
+            self._prepare(conn)
+        return self.read()
+
+    # -- writing --
+
+    def _engine(self) -> Engine:
+        from sqlalchemy import create_engine, event
+
+        if self.path is not None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise EnvironmentFailure(
+                    f"cannot create the directory of the store {self.where}: {exc.strerror or exc}",
+                    hint="choose another place with --db or GMSC_DB",
+                ) from None
+            engine = create_engine(self.url, connect_args={"timeout": BUSY_SECONDS})
+
+            @event.listens_for(engine, "connect")
+            def _connect(dbapi_connection: Any, _record: Any) -> None:
+                # Let SQLAlchemy's BEGIN below, not the driver, open transactions.
+                dbapi_connection.isolation_level = None
+                dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+            @event.listens_for(engine, "begin")
+            def _begin(conn: Connection) -> None:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+            return engine
+        return create_engine(self.url)
+
+    @contextmanager
+    def _writer(self) -> Iterator[Connection]:
+        """One write transaction holding the write lock from its first statement."""
+        with self._translated():
+            engine = self._engine()
+            try:
+                with engine.begin() as conn:
+                    yield conn
+            finally:
+                engine.dispose()
+
+    def _prepare(self, conn: Connection) -> bool:
+        """Create or upgrade the tables inside the write transaction; True if created."""
+        from sqlmodel import SQLModel
+
+        from gmsc_cli import models
+
+        def query(sql: str) -> list[tuple[Any, ...]]:
+            return list(conn.exec_driver_sql(sql).fetchall())
+
+        version = _schema_version(query) if self.path is not None else None
+        if version is None and self.path is None:
+            from sqlalchemy import inspect
+
+            if inspect(conn).has_table("gmsc_meta"):
+                version = _schema_version(query)
+        if version is not None:
+            self._check_version(version)
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](conn)
+            if version < SCHEMA_VERSION:
+                conn.execute(
+                    models.Meta.__table__.update()  # type: ignore[attr-defined]
+                    .where(models.Meta.key == "schema_version")
+                    .values(value=str(SCHEMA_VERSION))
+                )
+            return False
+        SQLModel.metadata.create_all(conn)
+        ref = reference()
+        conn.execute(
+            models.Meta.__table__.insert(),  # type: ignore[attr-defined]
+            [{"key": "schema_version", "value": str(SCHEMA_VERSION)}],
+        )
+        conn.execute(
+            models.ProvinceRow.__table__.insert(),  # type: ignore[attr-defined]
+            [{"code": p.code, "name": p.name} for p in ref.provinces.values()],
+        )
+        conn.execute(
+            models.RegionRow.__table__.insert(),  # type: ignore[attr-defined]
+            [
+                {"code": r.code, "name": r.name, "kind": r.kind, "province_code": r.province_code}
+                for r in ref.regions.values()
+            ],
+        )
+        return True
+
+    def transaction(
+        self, work: Callable[[Ledger, bool], Plan | None], *, files: Iterable[tuple[str, bytes]]
+    ) -> Plan | None:
+        """Run `work(stored ledger, created)` under the write lock; write the plan it
+        returns (None: write nothing) with a receipt per file, all in one transaction."""
+        with self._writer() as conn:
+            created = self._prepare(conn)
+
+            def query(sql: str) -> list[tuple[Any, ...]]:
+                return list(conn.exec_driver_sql(sql).fetchall())
+
+            stored = read_ledger(query, self.where)
+            plan = work(stored, created)
+            if plan is not None and (plan.changes or created):
+                write_plan(conn, plan, files)
+            return plan
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+"""Step N upgrades a store from schema N to N+1, inside the write transaction."""
+
+
+def write_plan(conn: Connection, plan: Plan, files: Iterable[tuple[str, bytes]]) -> None:
+    """Write what `plan` changes: cohorts replaced whole, entries in bulk, receipts."""
+    from sqlalchemy import delete, insert
+
+    from gmsc_cli import models
+
+    cohort_t = models.CohortRow.__table__  # type: ignore[attr-defined]
+    entry_t = models.EntryRow.__table__  # type: ignore[attr-defined]
+    published_t = models.PublishedRow.__table__  # type: ignore[attr-defined]
+    meta_t = models.Meta.__table__  # type: ignore[attr-defined]
+    receipt_t = models.ReceiptRow.__table__  # type: ignore[attr-defined]
+
+    if plan.replaced:
+        conn.execute(delete(entry_t).where(entry_t.c.year.in_(plan.replaced)))
+        conn.execute(delete(cohort_t).where(cohort_t.c.year.in_(plan.replaced)))
+    years = (*plan.added, *plan.replaced)
+    cohorts = [plan.incoming[year] for year in years]
+    if cohorts:
+        conn.execute(
+            insert(cohort_t),
+            [
+                {
+                    "year": c.year,
+                    "declared": c.declared,
+                    "declared_repeats": c.declared_repeats,
+                    "title": c.title,
+                    "mou_date": c.mou_date,
+                    "sources": list(c.sources),
+                }
+                for c in cohorts
+            ],
+        )
+        rows = [
+            {
+                "year": c.year,
+                "code": e.code,
+                "position": position,
+                "status": e.status,
+                "sources": list(e.sources),
+                "note": e.note,
+            }
+            for c in cohorts
+            for position, e in enumerate(c.entries)
+        ]
+        for start in range(0, len(rows), 10_000):
+            _fault_point("entries")
+            conn.execute(insert(entry_t), rows[start : start + 10_000])
+    if plan.published_changed:
+        conn.execute(delete(published_t))
+        conn.execute(
+            insert(published_t),
+            [
+                {"through": p.through, "unique": p.unique, "source": p.source}
+                for p in plan.result.published
+            ],
+        )
+    if plan.programme_changed and plan.result.programme is not None:
+        conn.execute(delete(meta_t).where(meta_t.c.key == "programme"))
+        conn.execute(insert(meta_t), [{"key": "programme", "value": plan.result.programme}])
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+
+    def years_from(name: str, years: tuple[int, ...]) -> str:
+        return ",".join(str(y) for y in years if plan.incoming[y].pos.file == name)
+
+    receipts = [
+        {
+            "file": name,
+            "sha256": content_hash(data),
+            "imported_at": now,
+            "added": years_from(name, plan.added),
+            "replaced": years_from(name, plan.replaced),
+            "unchanged": years_from(name, plan.unchanged),
+        }
+        for name, data in files
+    ]
+    if receipts:
+        conn.execute(insert(receipt_t), receipts)
+    _fault_point("commit")
+
+
+def _fault_point(name: str) -> None:
+    """Tests make a write fail (or stall, for kill tests) at a named point here."""
+    fault = os.environ.get("GMSC_FAULT")
+    if not fault:
+        return
+    point, _, action = fault.partition(":")
+    if point != name:
+        return
+    if action.startswith("sleep="):
+        import time
+
+        time.sleep(float(action.removeprefix("sleep=")))
+        return
+    raise RuntimeError(f"injected fault at {name}")
