@@ -448,6 +448,52 @@ def schema(output: OutputOption = None) -> None:
     _write_text(render.as_json(format_schema(len(reference().regions))), output)
 
 
+@app.command()
+@guarded
+def doctor(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(help="Ledger files to compare the store with (optional)."),
+    ] = None,
+) -> None:
+    """Check the store: SQLite integrity, the ledger's invariants, drift from files."""
+    from gmsc_cli import doctor as checkup
+    from gmsc_cli.checks import validate as validate_sources
+
+    store = _store()
+    if not store.exists():
+        raise EnvironmentFailure(
+            f"there is no store at {store.where}", hint="gmsc init creates one"
+        )
+    exam = checkup.Examination()
+    exam.verdicts.append(checkup.integrity(store))
+    if not exam.verdicts[0].ok:
+        _report(exam)
+        raise typer.Exit(int(ExitStatus.ENVIRONMENT))
+    ledger = store.read()
+    exam.verdicts.append(checkup.reference_drift(store))
+    exam.verdicts.append(checkup.invariants(ledger))
+    if files:
+        from gmsc_cli import render
+
+        written, findings = validate_sources(read_inputs(files))
+        if findings.failed():
+            sys.stderr.write(render.findings_text(findings))
+            _say("gmsc: the files have errors, so the store was not compared with them")
+            raise typer.Exit(int(ExitStatus.DATA))
+        exam.verdicts.append(checkup.drift(ledger, written))
+    _report(exam)
+    if not exam.ok:
+        raise typer.Exit(int(ExitStatus.DATA))
+
+
+def _report(exam: Any) -> None:
+    for verdict in exam.verdicts:
+        sys.stdout.write(f"{'ok     ' if verdict.ok else 'PROBLEM'}  {verdict.name}\n")
+        for detail in verdict.details:
+            sys.stdout.write(f"         {detail}\n")
+
+
 def main() -> None:
     """The console script `gmsc`."""
     app(prog_name="gmsc")

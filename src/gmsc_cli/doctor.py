@@ -1,0 +1,134 @@
+"""`gmsc doctor`: is the store sound, does it hold a valid ledger, does it match the files?"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from gmsc_cli.checks import check
+from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.findings import Findings, Severity
+from gmsc_cli.model import Cohort, Ledger
+from gmsc_cli.plan import cohort_content
+from gmsc_cli.regions import reference
+
+if TYPE_CHECKING:
+    from gmsc_cli.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One check of the doctor: its name, whether it passed, and what it found."""
+
+    name: str
+    ok: bool
+    details: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Examination:
+    """Every verdict of one run."""
+
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every check passed."""
+        return all(v.ok for v in self.verdicts)
+
+
+def integrity(store: Store) -> Verdict:
+    """SQLite's own integrity and foreign-key checks, read-only."""
+    if store.path is None:
+        return Verdict("integrity", True, ("not a SQLite file: left to the database server",))
+    try:
+        con = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
+            orphans = con.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise EnvironmentFailure(
+            f"the store {store.where} is not a readable SQLite database ({exc})",
+            hint="restore it from a backup, or move it aside and re-import the ledger",
+        ) from None
+    problems = [r for r in rows if r != "ok"]
+    problems += [
+        f"entry row {rowid} of {table} points at a missing {parent}"
+        for table, rowid, parent, _ in orphans
+    ]
+    return Verdict("integrity", not problems, tuple(problems[:20]))
+
+
+def reference_drift(store: Store) -> Verdict:
+    """The store's copy of the reference regions equals this gmsc's."""
+    with store._reader() as query:
+        stored = {
+            code: (name, kind, province)
+            for code, name, kind, province in query(
+                "SELECT code, name, kind, province_code FROM region"
+            )
+        }
+    shipped = {r.code: (r.name, r.kind, r.province_code) for r in reference().regions.values()}
+    details = [
+        f"{code}: store has {stored.get(code)}, reference has {shipped.get(code)}"
+        for code in sorted(set(stored) | set(shipped))
+        if stored.get(code) != shipped.get(code)
+    ]
+    return Verdict("reference regions", not details, tuple(details[:20]))
+
+
+def invariants(ledger: Ledger) -> Verdict:
+    """The stored ledger passes every check `gmsc validate` makes across cohorts."""
+    findings = Findings()
+    check(ledger, findings)
+    problems = [
+        f"{f.severity}[{f.code}] {f.message}" for f in findings if f.severity is not Severity.INFO
+    ]
+    return Verdict("ledger invariants", not problems, tuple(problems))
+
+
+def _describe_change(stored: Cohort, written: Cohort) -> list[str]:
+    """How a file's cohort differs from the stored one, entry by entry."""
+    before = {e.code: e for e in stored.entries}
+    after = {e.code: e for e in written.entries}
+    lines = []
+    for code in sorted(set(after) - set(before)):
+        lines.append(f"{written.year}: {after[code].name} ({code}) only in the files")
+    for code in sorted(set(before) - set(after)):
+        lines.append(f"{written.year}: {before[code].name} ({code}) only in the store")
+    for code in sorted(set(before) & set(after)):
+        old, new = before[code], after[code]
+        if (old.status, old.sources, old.note) != (new.status, new.sources, new.note):
+            lines.append(f"{written.year}: {new.name} ({code}) differs (status, sources or note)")
+    for key in ("declared", "declared_repeats", "title", "mou_date", "sources"):
+        if getattr(stored, key) != getattr(written, key):
+            lines.append(
+                f"{written.year}: {key} is {getattr(stored, key)!r} in the store, "
+                f"{getattr(written, key)!r} in the files"
+            )
+    if not lines:
+        lines.append(f"{written.year}: the order of the entries differs")
+    return lines
+
+
+def drift(stored: Ledger, files: Ledger) -> Verdict:
+    """Differences between the stored ledger and the ledger of the given files."""
+    in_store = {c.year: c for c in stored.cohorts}
+    in_files = {c.year: c for c in files.cohorts}
+    details: list[str] = []
+    for year in sorted(set(in_store) | set(in_files)):
+        if year not in in_files:
+            details.append(f"{year}: cohort only in the store")
+        elif year not in in_store:
+            details.append(f"{year}: cohort only in the files")
+        elif cohort_content(in_store[year]) != cohort_content(in_files[year]):
+            details += _describe_change(in_store[year], in_files[year])
+    stored_totals = {(p.through, p.unique) for p in stored.published}
+    file_totals = {(p.through, p.unique) for p in files.published}
+    for through, unique in sorted(stored_totals ^ file_totals):
+        side = "store" if (through, unique) in stored_totals else "files"
+        details.append(f"published total {unique} through {through} only in the {side}")
+    return Verdict("store matches the files", not details, tuple(details))
