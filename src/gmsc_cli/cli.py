@@ -264,6 +264,35 @@ def emit(
             _write_text(console.export_text(), output)
 
 
+# --- completion -------------------------------------------------------------------------
+
+
+def _completing_shell() -> str:
+    """The shell asking for completions (Typer's `_GMSC_COMPLETE=complete_bash` protocol)."""
+    return os.environ.get("_GMSC_COMPLETE", "").partition("_")[2]
+
+
+def _complete_region(incomplete: str) -> list[str]:
+    """`gmsc region Luw<TAB>`: official names. A failure completes nothing, quietly."""
+    from gmsc_cli.completion import for_shell, region_names
+
+    try:
+        return for_shell(region_names(incomplete), _completing_shell())
+    except Exception:
+        return []
+
+
+def _complete_year(ctx: typer.Context, incomplete: str) -> list[str]:
+    """`gmsc cohort <TAB>`: the years in the store that --db or GMSC_DB names."""
+    from gmsc_cli.completion import stored_years
+
+    db = ctx.find_root().params.get("db") or os.environ.get("GMSC_DB")
+    try:
+        return stored_years(db, incomplete)
+    except Exception:
+        return []
+
+
 # --- the store --------------------------------------------------------------------------
 
 
@@ -385,7 +414,7 @@ def totals(
 @app.command()
 @guarded
 def cohort(
-    year: Annotated[int, typer.Argument(help="The cohort's year.")],
+    year: Annotated[int, typer.Argument(help="The cohort's year.", autocompletion=_complete_year)],
     format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -398,7 +427,12 @@ def cohort(
 @app.command()
 @guarded
 def region(
-    name: Annotated[str, typer.Argument(help="A name in any accepted spelling, or a code.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="A name in any accepted spelling, or a code.", autocompletion=_complete_region
+        ),
+    ],
     format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -494,6 +528,26 @@ def _report(exam: Any) -> None:
             sys.stdout.write(f"         {detail}\n")
 
 
+def _complete_without_prefix_filter(command: Any) -> None:
+    """Let `gmsc region luw<TAB>` become `Kabupaten Luwu Utara`.
+
+    Typer keeps only completions that start with the typed text, case and all, which
+    would drop every canonical name for a bare or lower-case start. The region argument's
+    completer is therefore installed on the built Click parameter, unfiltered: the
+    reference list already matched the text.
+    """
+    from typer._click.shell_completion import CompletionItem
+
+    def complete(_ctx: Any, _param: Any, incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(value) for value in _complete_region(incomplete)]
+
+    for param in command.commands["region"].params:
+        if param.name == "name":
+            param._custom_shell_complete = complete
+
+
 def main() -> None:
     """The console script `gmsc`."""
-    app(prog_name="gmsc")
+    command = typer.main.get_command(app)
+    _complete_without_prefix_filter(command)
+    command(prog_name="gmsc")

@@ -1,0 +1,58 @@
+"""Shell completion of region names and stored cohort years, fast enough for a TAB.
+
+A completion runs the whole `gmsc` start-up on every key press, so this module stays
+light: region names come from the shipped reference list, and stored years from the
+store file through the standard library's `sqlite3`, read-only. The ORM is never
+imported, and a store that does not exist yet is not created.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+_SHELL_SPECIAL = re.compile(r"([^\w./,+@%:=-])")
+
+
+def for_shell(values: list[str], shell: str) -> list[str]:
+    """Values as the shell should insert them: bash's completion script inserts replies
+    verbatim, so spaces and quotes are escaped for it; zsh, fish and PowerShell quote
+    replies themselves."""
+    if shell != "bash":
+        return values
+    return [_SHELL_SPECIAL.sub(r"\\\1", value) for value in values]
+
+
+def region_names(incomplete: str) -> list[str]:
+    """Canonical names of the kabupaten/kota that `incomplete` starts (any accepted form)."""
+    from gmsc_cli.regions import reference
+
+    if not incomplete.strip():
+        return []
+    return reference().complete(incomplete)
+
+
+def store_path(db: str | None) -> Path | None:
+    """The SQLite file a `--db`/`GMSC_DB` value names (None: not a SQLite file)."""
+    from gmsc_cli.store import Store
+
+    return Store(db).path
+
+
+def stored_years(db: str | None, incomplete: str = "") -> list[str]:
+    """The cohort years in the store that start with `incomplete`; none when the store
+    does not exist, is not SQLite, or cannot be read."""
+    path = store_path(db)
+    if path is None or not path.is_file():
+        return []
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+        try:
+            rows = con.execute("SELECT year FROM cohort ORDER BY year").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return []
+    years = [str(year) for (year,) in rows]
+    return [year for year in years if year.startswith(incomplete)]
