@@ -8,8 +8,8 @@ commands that need them.
 from __future__ import annotations
 
 import functools
-import io
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -252,16 +252,10 @@ def emit(
     elif chosen is TableFormat.markdown:
         _write_text(render.as_markdown(result), output)
     else:
-        from rich.console import Console
-
         terminal = output is None and sys.stdout.isatty()
-        table = render.table_renderable(result, boxed=terminal)
-        if output is None:
-            Console(highlight=False, soft_wrap=False).print(table)
-        else:
-            console = Console(record=True, width=200, file=io.StringIO(), color_system=None)
-            console.print(table)
-            _write_text(console.export_text(), output)
+        styled = terminal and not os.environ.get("NO_COLOR")
+        width = shutil.get_terminal_size().columns if terminal else 80
+        _write_text(render.table_text(result, styled=styled, width=width), output)
 
 
 # --- completion -------------------------------------------------------------------------

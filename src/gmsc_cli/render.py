@@ -146,6 +146,35 @@ def table_renderable(result: Tabular, *, boxed: bool = True) -> Table:
     return table
 
 
+def table_text(result: Tabular, *, styled: bool, width: int) -> str:
+    """The table as text: boxed and coloured when `styled` (a terminal without NO_COLOR),
+    plain ASCII otherwise. Nothing is ever squeezed: unstyled (a pipe or file) it has its
+    natural width; on a terminal it fills `width`, unless its natural width is more, and
+    then the terminal wraps its lines rather than the table cutting a number."""
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    table = table_renderable(result, boxed=styled)
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        force_terminal=styled,
+        color_system="standard" if styled else None,
+        no_color=not styled,
+        highlight=False,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
+    needed = Measurement.get(console, console.options.update_width(10_000), table)
+    # Rich can squeeze a column below its minimum when the table is narrower than its
+    # natural width, so a table is never laid out narrower than that.
+    console.width = needed.maximum if not styled or needed.maximum > width else width
+    console.print(table)
+    output = console.file
+    assert isinstance(output, io.StringIO)
+    return output.getvalue()
+
+
 def as_csv(result: Tabular) -> str:
     """RFC 4180 CSV with a header row (the footer row last, when there is one)."""
     out = io.StringIO()
