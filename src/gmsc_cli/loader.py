@@ -44,6 +44,7 @@ ALIAS_RAW = "\x00alias"
 """The text of the null placeholder that stands for a refused alias (already reported)."""
 _CODE = re.compile(r"\d{2}\.\d{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
@@ -98,8 +99,17 @@ def _construct(tag: str, raw: str) -> object:
     """
     try:
         return _SCALAR_TAGS[tag](yaml.ScalarNode(tag, raw))
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError) as exc:
         raise ValueError(raw) from exc
+
+
+def _shown(text: str) -> str:
+    """Text from the file as quoted in a message: one line, control characters escaped.
+
+    A finding is one line of `path:line:col: severity[code] message`; a key or name
+    holding a line break must not split it.
+    """
+    return _UNPRINTABLE.sub(lambda m: repr(m[0])[1:-1], text)
 
 
 def _plain_value(raw: str, plain_cache: dict[str, object]) -> object:
@@ -149,7 +159,7 @@ def compose(name: str, text: str, findings: Findings) -> Node | None:
             findings.error(
                 "duplicate-key",
                 key.pos,
-                f"key '{key.raw}' appears twice in this mapping",
+                f"key '{_shown(key.raw)}' appears twice in this mapping",
                 f"the first is at line {first.line}; keep one",
             )
         else:
@@ -193,7 +203,7 @@ def compose(name: str, text: str, findings: Findings) -> Node | None:
                         findings.error(
                             "wrong-type",
                             pos,
-                            f"'{event.value}' does not fit its YAML tag '{event.tag}'",
+                            f"'{_shown(event.value)}' does not fit its YAML tag '{event.tag}'",
                             "remove the tag",
                         )
                 elif event.implicit[0] and event.tag is None:
@@ -257,7 +267,7 @@ def compose(name: str, text: str, findings: Findings) -> Node | None:
         findings.error("yaml-syntax", pos, f"YAML syntax: {problem}", _syntax_hint(problem, ""))
         return None
     except yaml.YAMLError as exc:
-        findings.error("yaml-syntax", Pos(name, 1, 1), f"YAML syntax: {exc}")
+        findings.error("yaml-syntax", Pos(name, 1, 1), f"YAML syntax: {_shown(str(exc))}")
         return None
     return root
 
@@ -326,9 +336,9 @@ def _describe(node: Node) -> str:
     if isinstance(value, bool):
         return f"the boolean {node.raw!r} (YAML reads yes/no/on/off/true/false as booleans)"
     if isinstance(value, int | float):
-        return f"the number {node.raw}"
+        return f"the number {_shown(node.raw)}"
     if isinstance(value, datetime | date):
-        return f"the date {node.raw}"
+        return f"the date {_shown(node.raw)}"
     return f"the text {node.raw!r}"
 
 
@@ -349,7 +359,8 @@ class _Reader:
                 continue
             close = difflib.get_close_matches(raw, allowed, n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
-            self.findings.error("unknown-field", key.pos, f"unknown key '{raw}' in {what}", hint)
+            message = f"unknown key '{_shown(raw)}' in {what}"
+            self.findings.error("unknown-field", key.pos, message, hint)
         return known
 
     def require(self, present: dict[str, Node], key: str, node: Mapping, what: str) -> bool:
@@ -420,7 +431,7 @@ class _Reader:
         if not isinstance(node, Sequence):
             hint = None
             if isinstance(node, Scalar) and isinstance(node.value, str):
-                hint = f'write it as a list: ["{node.raw}"]'
+                hint = f'write it as a list: ["{_shown(node.raw)}"]'
             self.wrong_type(node, what, "a list of texts", hint)
             return ()
         values = (self.text(item, f"each of {what}") for item in node.items)
@@ -584,7 +595,7 @@ class _Reader:
                     region = self.region(keys["name"], name)
                 elif region is not None and not self.regions.name_fits(region, name):
                     other = self.regions.resolve(name).region
-                    said = f"{other.name} ({other.code})" if other else f"'{name}'"
+                    said = f"{other.name} ({other.code})" if other else f"'{_shown(name)}'"
                     self.findings.error(
                         "code-name-mismatch",
                         keys["name"].pos,
@@ -607,7 +618,7 @@ class _Reader:
                 self.findings.error(
                     "invalid-value",
                     keys["status"].pos,
-                    f"status '{written}' is not one of {', '.join(STATUSES)}",
+                    f"status '{_shown(written)}' is not one of {', '.join(STATUSES)}",
                     f"did you mean '{close[0]}'?" if close else None,
                 )
                 region = None
@@ -624,8 +635,8 @@ class _Reader:
         self.findings.error(
             "code-not-string",
             node.pos,
-            f"the code {node.raw} is read by YAML as the number {node.value!r}",
-            f'quote it: "{node.raw}"',
+            f"the code {_shown(node.raw)} is read by YAML as the number {node.value!r}",
+            f'quote it: "{_shown(node.raw)}"',
         )
 
     def region(self, node: Node, text: str, *, expect_code: bool = False) -> Region | None:
@@ -634,7 +645,7 @@ class _Reader:
             self.findings.error(
                 "invalid-value",
                 node.pos,
-                f"code '{text}' is not a Kemendagri kabupaten/kota code",
+                f"code '{_shown(text)}' is not a Kemendagri kabupaten/kota code",
                 'write it as two digits, a dot and two digits, such as "73.22"',
             )
             return None
@@ -654,7 +665,7 @@ class _Reader:
             self.findings.error(
                 "ambiguous-region",
                 node.pos,
-                f"'{text}' is ambiguous: {listed}",
+                f"'{_shown(text)}' is ambiguous: {listed}",
                 "write the full name (Kabupaten …/Kota …) or the code",
             )
             return None
@@ -669,7 +680,7 @@ class _Reader:
         self.findings.error(
             "unknown-region",
             node.pos,
-            f"no kabupaten/kota has the {what} '{text}'",
+            f"no kabupaten/kota has the {what} '{_shown(text)}'",
             hint,
         )
         return None

@@ -1,0 +1,72 @@
+"""Shared fixtures: every test runs against its own store, at a pinned console width."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gmsc_cli.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = REPO / "data" / "cohorts.yaml"
+
+
+@pytest.fixture(autouse=True)
+def isolated_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point GMSC_DB at a temporary file and pin the terminal so no test touches a real
+    store and every table renders the same."""
+    db = tmp_path / "store" / "gmsc.db"
+    monkeypatch.setenv("GMSC_DB", str(db))
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GMSC_TRACEBACK", raising=False)
+    yield db
+
+
+@dataclass
+class Result:
+    """What a command did: its exit code and what it wrote to stdout and stderr."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def __str__(self) -> str:
+        return f"exit {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """Run `gmsc ARGS...` in-process like a user would, never swallowing exceptions."""
+
+    def invoke(*args: str, input: str | bytes | None = None) -> Result:
+        runner = CliRunner()
+        result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    """Write a file under the test's temporary directory and return its path."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
+
+
+os.environ.setdefault("COLUMNS", "120")

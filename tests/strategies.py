@@ -1,0 +1,241 @@
+"""Hypothesis strategies for ledger files: arbitrary bytes and text, YAML-shaped data, and
+valid format-1 ledgers with the figures they must compute to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from hypothesis import strategies as st
+
+from gmsc_cli.loader import COHORT_KEYS, ENTRY_KEYS, PUBLISHED_KEYS, TOP_KEYS
+from gmsc_cli.model import PARTICIPATING, STATUSES
+from gmsc_cli.regions import reference
+
+REF = reference()
+CODES = list(REF.regions)
+NAMES = [region.name for region in REF.regions.values()]
+KEYS = sorted({*TOP_KEYS, *PUBLISHED_KEYS, *COHORT_KEYS, *ENTRY_KEYS})
+"""Every key format 1 knows."""
+
+# --- arbitrary input -------------------------------------------------------------------
+
+any_text = st.text(max_size=400)
+"""Any Unicode text (Hypothesis leaves out lone surrogates, which UTF-8 cannot encode)."""
+
+any_bytes = st.binary(max_size=400)
+"""Any bytes: mostly not UTF-8, sometimes not even text."""
+
+FRAGMENTS = [
+    "version: 1",
+    "version: 2",
+    "cohorts:",
+    "published:",
+    "- year: 2021",
+    "year: 2017",
+    "declared: 48",
+    "declared_repeats: 7",
+    "regions:",
+    "- Kota Batu",
+    "- Bogor",
+    '- "73.22"',
+    "- 73.10",
+    "- code: 73.10",
+    '- {code: "91.09", status: withdrawn}',
+    "- {through: 2021, unique: 141}",
+    "mou_date: 2021-02-30",
+    "mou_date: 2021-05-20",
+    "sources: [a, b]",
+    "status: disputed",
+    "&a",
+    "*a",
+    "!!int",
+    "!!binary",
+    "!!python/object:os.system",
+    "? ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    "- ",
+    "---",
+    "...",
+    "'",
+    '"',
+    "#",
+    "|",
+    ">",
+    "%YAML 1.1",
+    "\t",
+    "\x00",
+    "\ufeff",
+    "\u2028",
+    "é",
+    "yes",
+    "~",
+    "1e400",
+    "0x1F",
+    "1:20",
+    ".nan",
+]
+"""Pieces of ledger files and of YAML's trickier syntax, to be put together at random."""
+
+yamlish_text = st.lists(
+    st.tuples(
+        st.integers(0, 8).map(" ".__mul__),
+        st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=4).map(" ".join),
+    ).map("".join),
+    max_size=20,
+).map("\n".join)
+"""Text that looks like a ledger file, more or less: lines of fragments at random indents."""
+
+# --- YAML-shaped data ------------------------------------------------------------------
+
+plausible_strings = st.one_of(
+    st.sampled_from(KEYS),
+    st.sampled_from(STATUSES),
+    st.sampled_from(CODES),
+    st.sampled_from(NAMES),
+    st.sampled_from(["Bogor", "Kabupaten Luwu Utaraa", "91.09", "7322", "73.1", "", " ", "x"]),
+    st.text(max_size=20),
+)
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.integers(2015, 2031),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(min_value=dt.date(1, 1, 1)),
+    plausible_strings,
+)
+
+keys = st.one_of(st.sampled_from(KEYS), st.text(max_size=10), st.integers(0, 3), st.none())
+
+yaml_data = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=5),
+        st.dictionaries(keys, children, max_size=6),
+    ),
+    max_leaves=40,
+)
+"""Any data YAML can hold, biased towards the ledger's own keys and values."""
+
+
+@st.composite
+def ledger_shaped(draw: st.DrawFn) -> dict[str, Any]:
+    """A mapping with the ledger's structure, whose values may be anything."""
+    entry = st.one_of(
+        plausible_strings,
+        st.dictionaries(st.sampled_from(ENTRY_KEYS), st.one_of(plausible_strings, yaml_data)),
+        yaml_data,
+    )
+    cohort = st.dictionaries(
+        st.sampled_from(COHORT_KEYS),
+        st.one_of(st.integers(2010, 2040), st.lists(entry, max_size=6), yaml_data),
+    )
+    top: dict[str, Any] = {"version": draw(st.one_of(st.just(1), scalars))}
+    top["cohorts"] = draw(st.one_of(st.lists(cohort, max_size=4), yaml_data))
+    if draw(st.booleans()):
+        top["published"] = draw(
+            st.lists(st.dictionaries(st.sampled_from(PUBLISHED_KEYS), scalars), max_size=3)
+        )
+    if draw(st.booleans()):
+        top[draw(keys)] = draw(yaml_data)
+    return top
+
+
+def dump(data: object) -> str:
+    """YAML text of `data`, as a maintainer's editor might save it."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+# --- valid ledgers -----------------------------------------------------------------------
+
+
+@dataclass
+class ValidLedger:
+    """A valid format-1 document and the figures of SPEC §4 it must compute to."""
+
+    document: dict[str, Any]
+    cumulative_declared: list[int] = field(default_factory=list)
+    cumulative_identified: list[int] = field(default_factory=list)
+    repeats: list[int] = field(default_factory=list)
+
+
+def spelling(code: str, status: str) -> st.SearchStrategy[object]:
+    """The ways to write a region entry of this status: a code, a name, or a mapping."""
+    name = REF.regions[code].name
+    mappings = st.sampled_from(
+        [{"code": code}, {"name": name}, {"code": code, "name": name.upper()}]
+    ).map(lambda m: m if status == "confirmed" else {**m, "status": status})
+    if status != "confirmed":
+        return mappings
+    return st.one_of(st.sampled_from([code, name, name.lower()]), mappings)
+
+
+@st.composite
+def valid_ledgers(draw: st.DrawFn) -> ValidLedger:
+    """A ledger that must validate without errors: unique years, regions unique in each
+    cohort, declared figures consistent with the lists, published totals that add up."""
+    years = draw(st.lists(st.integers(2017, 2040), min_size=1, max_size=5, unique=True))
+    draw(st.randoms()).shuffle(years)  # the file need not be in year order
+    pool = draw(st.lists(st.sampled_from(CODES), min_size=1, max_size=25, unique=True))
+    result = ValidLedger({"version": 1, "cohorts": []})
+    seen: set[str] = set()
+    cumulative = 0
+    figures: dict[int, tuple[int, int, int]] = {}
+    cohorts: dict[int, dict[str, Any]] = {}
+    for year in sorted(years):
+        codes = draw(st.lists(st.sampled_from(pool), max_size=10, unique=True))
+        regions = []
+        participants: set[str] = set()
+        listed = 0
+        for code in codes:
+            status = draw(st.sampled_from(STATUSES))
+            regions.append(draw(spelling(code, status)))
+            listed += status != "disputed"
+            if status in PARTICIPATING:
+                participants.add(code)
+        repeats = len(participants & seen)
+        new = len(participants - seen)
+        seen |= participants
+        cohort: dict[str, Any] = {"year": year}
+        kind = draw(st.sampled_from(["undeclared", "complete", "incomplete"]))
+        if kind == "undeclared":
+            if repeats:
+                cohort["declared_repeats"] = repeats
+            cumulative += new
+        else:
+            declared = listed if kind == "complete" else listed + draw(st.integers(1, 5))
+            # A fully listed cohort must declare its repeats exactly; one with unlisted
+            # members may declare more (they may be among the unlisted).
+            high = repeats if kind == "complete" else min(declared, repeats + 3)
+            declared_repeats = draw(st.integers(repeats, high))
+            cohort["declared"] = declared
+            if declared_repeats or draw(st.booleans()):
+                cohort["declared_repeats"] = declared_repeats
+            cumulative += declared - declared_repeats
+        if draw(st.booleans()):
+            cohort["title"] = draw(st.sampled_from(["tahap 1", "10 destinasi + IKN", "Batch 2"]))
+        if draw(st.booleans()):
+            cohort["mou_date"] = draw(st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        cohort["regions"] = regions
+        cohorts[year] = cohort
+        figures[year] = (cumulative, len(seen), repeats)
+    for year in years:
+        result.document["cohorts"].append(cohorts[year])
+    ordered = sorted(figures)
+    result.cumulative_declared = [figures[y][0] for y in ordered]
+    result.cumulative_identified = [figures[y][1] for y in ordered]
+    result.repeats = [figures[y][2] for y in ordered]
+    through = draw(st.lists(st.sampled_from(ordered), unique=True, max_size=2))
+    if through:
+        result.document["published"] = [
+            {"through": year, "unique": figures[year][0]} for year in sorted(through)
+        ]
+    return result
