@@ -14,7 +14,7 @@ import contextlib
 import difflib
 import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,7 +23,7 @@ import yaml
 
 from gmsc_cli.findings import Findings, Pos
 from gmsc_cli.model import STATUSES, Cohort, Entry, Ledger, Published
-from gmsc_cli.regions import Reference, Region, reference
+from gmsc_cli.regions import Reference, Region, Resolution, reference
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -88,7 +88,15 @@ class Sequence:
     items: list[Node] = field(default_factory=list)
 
 
-Node = Scalar | Mapping | Sequence
+@dataclass(slots=True)
+class Converted:
+    """A cohort already turned into its model value while the file was being read."""
+
+    value: object
+    pos: Pos
+
+
+Node = Scalar | Mapping | Sequence | Converted
 
 
 def _construct(tag: str, raw: str) -> object:
@@ -129,8 +137,18 @@ def _plain_value(raw: str, plain_cache: dict[str, object]) -> object:
     return value
 
 
-def compose(name: str, text: str, findings: Findings) -> Node | None:
-    """Fold the YAML event stream of `text` into a positioned tree, or None if unusable."""
+def compose(
+    name: str,
+    text: str,
+    findings: Findings,
+    on_cohort: Callable[[Node], object] | None = None,
+) -> Node | None:
+    """Fold the YAML event stream of `text` into a positioned tree, or None if unusable.
+
+    With `on_cohort`, each item of the top-level `cohorts` list is handed to it as soon as
+    it is complete and only its result is kept (as a `Converted` node): a large ledger is
+    then never held as a whole tree, only one cohort's at a time.
+    """
     stack: list[Mapping | Sequence] = []
     pending_key: list[Scalar | None] = []
     root: Node | None = None
@@ -140,6 +158,18 @@ def compose(name: str, text: str, findings: Findings) -> Node | None:
     def at(mark: Any) -> Pos:
         return Pos(name, mark.line + 1, mark.column + 1)
 
+    def in_cohorts_list() -> bool:
+        """True when the open sequence is the (first) value of the top-level `cohorts`."""
+        if len(stack) != 2 or not isinstance(stack[1], Sequence):
+            return False
+        top, key = stack[0], pending_key[0]
+        return (
+            isinstance(top, Mapping)
+            and key is not None
+            and key.raw == "cohorts"
+            and "cohorts" not in top.items
+        )
+
     def place(node: Node) -> None:
         nonlocal root
         if not stack:
@@ -147,7 +177,10 @@ def compose(name: str, text: str, findings: Findings) -> Node | None:
             return
         parent = stack[-1]
         if isinstance(parent, Sequence):
-            parent.items.append(node)
+            if on_cohort is not None and in_cohorts_list():
+                parent.items.append(Converted(on_cohort(node), node.pos))
+            else:
+                parent.items.append(node)
             return
         key = pending_key[-1]
         if key is None:
@@ -191,10 +224,19 @@ def compose(name: str, text: str, findings: Findings) -> Node | None:
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
             if kind is yaml.ScalarEvent:
-                refuse_anchor(event)
-                pos = at(event.start_mark)
+                if event.anchor is not None:
+                    refuse_anchor(event)
+                mark = event.start_mark
+                pos = Pos(name, mark.line + 1, mark.column + 1)
+                tag = event.tag
+                if tag is None:
+                    # The common case: no tag, typed by YAML 1.1's implicit rules if plain.
+                    raw = event.value
+                    value: object = _plain_value(raw, plain_cache) if event.implicit[0] else raw
+                    place(Scalar(value, raw, pos))
+                    continue
                 if refuse_tag(event, (_STR, *_SCALAR_TAGS)):
-                    value: object = None
+                    value = None
                 elif event.tag in _SCALAR_TAGS:
                     try:
                         value = _construct(event.tag, event.value)
@@ -206,14 +248,14 @@ def compose(name: str, text: str, findings: Findings) -> Node | None:
                             f"'{_shown(event.value)}' does not fit its YAML tag '{event.tag}'",
                             "remove the tag",
                         )
-                elif event.implicit[0] and event.tag is None:
-                    value = _plain_value(event.value, plain_cache)
                 else:
                     value = event.value
                 place(Scalar(value, event.value, pos))
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                refuse_anchor(event)
-                refuse_tag(event, _CONTAINER_TAGS)
+                if event.anchor is not None:
+                    refuse_anchor(event)
+                if event.tag is not None:
+                    refuse_tag(event, _CONTAINER_TAGS)
                 pos = at(event.start_mark)
                 if len(stack) >= MAX_DEPTH:
                     findings.error(
@@ -330,6 +372,8 @@ def _describe(node: Node) -> str:
         return "a mapping"
     if isinstance(node, Sequence):
         return "a list"
+    if isinstance(node, Converted):
+        return "a cohort"
     value = node.value
     if value is None:
         return "empty"
@@ -349,6 +393,24 @@ class _Reader:
         self.name = name
         self.findings = findings
         self.regions = regions
+        # A large ledger names the same few hundred regions over and over.
+        self._resolved: dict[str, Resolution] = {}
+        self._fits: dict[tuple[str, str], bool] = {}
+
+    def resolve(self, text: str) -> Resolution:
+        """The reference's resolution of `text`, remembered for this file."""
+        found = self._resolved.get(text)
+        if found is None:
+            found = self._resolved[text] = self.regions.resolve(text)
+        return found
+
+    def name_fits(self, region: Region, name: str) -> bool:
+        """Whether `name` fits `region` (see Reference.name_fits), remembered for this file."""
+        key = (region.code, name)
+        fits = self._fits.get(key)
+        if fits is None:
+            fits = self._fits[key] = self.regions.name_fits(region, name)
+        return fits
 
     def fields(self, node: Mapping, allowed: tuple[str, ...], what: str) -> dict[str, Node]:
         """The known keys of a mapping; each unknown key is a finding with a suggestion."""
@@ -490,8 +552,8 @@ class _Reader:
             node = top["cohorts"]
             if isinstance(node, Sequence):
                 for item in node.items:
-                    cohort = self.cohort(item)
-                    if cohort is not None:
+                    cohort = item.value if isinstance(item, Converted) else self.cohort(item)
+                    if isinstance(cohort, Cohort):
                         cohorts.append(cohort)
             else:
                 self.wrong_type(node, "cohorts", "a list of cohorts")
@@ -593,8 +655,8 @@ class _Reader:
             if name is not None:
                 if "code" not in keys:
                     region = self.region(keys["name"], name)
-                elif region is not None and not self.regions.name_fits(region, name):
-                    other = self.regions.resolve(name).region
+                elif region is not None and not self.name_fits(region, name):
+                    other = self.resolve(name).region
                     said = f"{other.name} ({other.code})" if other else f"'{_shown(name)}'"
                     self.findings.error(
                         "code-name-mismatch",
@@ -649,7 +711,7 @@ class _Reader:
                 'write it as two digits, a dot and two digits, such as "73.22"',
             )
             return None
-        found = self.regions.resolve(text)
+        found = self.resolve(text)
         if found.region is not None:
             if found.legacy_code is not None:
                 self.findings.warning(
@@ -697,10 +759,15 @@ def load(name: str, data: bytes, findings: Findings) -> Ledger:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        root = compose(name, text, findings)
+        # Cohorts are read while the file streams by; what they find counts only if the
+        # whole file turns out to be YAML (a syntax error alone is reported then).
+        reader = _Reader(name, Findings(), reference())
+        root = compose(name, text, findings, on_cohort=reader.cohort)
         if root is None and len(findings) > before:
             return Ledger()
-        return _Reader(name, findings, reference()).ledger(root)
+        ledger = reader.ledger(root)
+        findings.extend(reader.findings)
+        return ledger
     finally:
         if collecting:
             gc.enable()
