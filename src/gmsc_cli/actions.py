@@ -72,10 +72,11 @@ class ImportOutcome:
 
 
 def _refuse_if_failed(findings: Findings, what: str) -> None:
+    """Refuse the import when `findings` has errors; `what` is the subject and its verb."""
     if findings.failed():
         errors = findings.count(Severity.ERROR)
         raise ImportRefused(
-            f"{what} {'has' if errors == 1 else 'have'} {errors} error{'s' if errors != 1 else ''}",
+            f"{what} {errors} error{'s' if errors != 1 else ''}",
             _notable(findings),
             hint="run gmsc validate on the files for every finding; the store is unchanged",
         )
@@ -90,7 +91,7 @@ def import_files(
     incoming = Ledger()
     for name, data in sources:
         incoming = incoming.merged(load(name, data, findings))
-    _refuse_if_failed(findings, "the files")
+    _refuse_if_failed(findings, "the files have")
     outcome: list[ImportOutcome] = []
 
     def work(stored: Ledger, _created: bool) -> Plan | None:
@@ -103,7 +104,7 @@ def import_files(
                 "import with --replace to replace it (gmsc export shows the stored one)",
             )
         check(plan.result, findings)
-        _refuse_if_failed(findings, "the import")
+        _refuse_if_failed(findings, "the import has")
         outcome.append(
             ImportOutcome(plan, compute(stored), compute(plan.result), _notable(findings), dry_run)
         )
@@ -128,7 +129,7 @@ def create_store(store: Store, *, bundled: bool) -> int:
     incoming = Ledger()
     for name, data in sources:
         incoming = incoming.merged(load(name, data, findings))
-    _refuse_if_failed(findings, "the bundled dataset")
+    _refuse_if_failed(findings, "the bundled dataset has")
     plan = store.transaction(
         lambda stored, _created: plan_import(stored, incoming, replace=False), files=sources
     )

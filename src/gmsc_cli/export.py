@@ -41,6 +41,14 @@ def _cohort(cohort: Cohort) -> dict[str, Any]:
     return item
 
 
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """PyYAML's safe dumper, without anchors: it would write `&id001`/`*id001` for a value
+    met twice (two cohorts' equal `mou_date` objects), which the strict loader refuses."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def export_yaml(ledger: Ledger) -> str:
     """The whole ledger as canonical YAML text."""
     document: dict[str, Any] = {"version": FORMAT_VERSION}
@@ -55,7 +63,7 @@ def export_yaml(ledger: Ledger) -> str:
     document["cohorts"] = [_cohort(c) for c in in_year_order(ledger.cohorts)]
     body = yaml.dump(
         document,
-        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,

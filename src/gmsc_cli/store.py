@@ -141,14 +141,14 @@ def read_receipts(query: Query) -> list[Receipt]:
     ]
 
 
-def _schema_version(query: Query) -> int | None:
+def _schema_version(query: Query, where: str) -> int | None:
     """The store's schema version, or None when the store has no tables yet."""
     tables = {row[0] for row in query("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not tables:
         return None
     if "gmsc_meta" not in tables:
         raise EnvironmentFailure(
-            "the store holds tables that are not gmsc's",
+            f"the store {where} holds tables that are not gmsc's",
             hint="point --db (or GMSC_DB) at a gmsc store, or at a new file",
         )
     rows = query("SELECT value FROM gmsc_meta WHERE key = 'schema_version'")
@@ -249,22 +249,24 @@ class Store:
     def read(self) -> Ledger:
         """The stored ledger; the store must exist and be of a version this gmsc reads."""
         with self._reader() as query:
-            version = _schema_version(query)
+            version = _schema_version(query, self.where)
             if version is None:
                 raise EnvironmentFailure(
                     f"the store {self.where} is empty",
                     hint="run any command without --db pointing there, or gmsc import",
                 )
             self._check_version(version)
-            if version < SCHEMA_VERSION:
-                return self._upgrade_then_read()
-            with self._translated():
-                return read_ledger(query, self.where)
+            if version >= SCHEMA_VERSION:
+                with self._translated():
+                    return read_ledger(query, self.where)
+        # An older schema is upgraded only after the read transaction has ended: its shared
+        # lock would otherwise keep the upgrade's commit waiting until "busy".
+        return self._upgrade_then_read()
 
     def receipts(self) -> list[Receipt]:
         """The import receipts, oldest first."""
         with self._reader() as query:
-            self._check_version(_schema_version(query) or SCHEMA_VERSION)
+            self._check_version(_schema_version(query, self.where) or SCHEMA_VERSION)
             return read_receipts(query)
 
     def _check_version(self, version: int) -> None:
@@ -328,12 +330,12 @@ class Store:
         def query(sql: str) -> list[tuple[Any, ...]]:
             return list(conn.exec_driver_sql(sql).fetchall())
 
-        version = _schema_version(query) if self.path is not None else None
+        version = _schema_version(query, self.where) if self.path is not None else None
         if version is None and self.path is None:
             from sqlalchemy import inspect
 
             if inspect(conn).has_table("gmsc_meta"):
-                version = _schema_version(query)
+                version = _schema_version(query, self.where)
         if version is not None:
             self._check_version(version)
             for step in range(version, SCHEMA_VERSION):
@@ -418,21 +420,7 @@ def write_plan(conn: Connection, plan: Plan, files: Iterable[tuple[str, bytes]])
                 for c in cohorts
             ],
         )
-        rows = [
-            {
-                "year": c.year,
-                "code": e.code,
-                "position": position,
-                "status": e.status,
-                "sources": list(e.sources),
-                "note": e.note,
-            }
-            for c in cohorts
-            for position, e in enumerate(c.entries)
-        ]
-        for start in range(0, len(rows), 10_000):
-            _fault_point("entries")
-            conn.execute(insert(entry_t), rows[start : start + 10_000])
+        _insert_entries(conn, entry_t, cohorts)
     if plan.published_changed:
         conn.execute(delete(published_t))
         conn.execute(
@@ -464,6 +452,48 @@ def write_plan(conn: Connection, plan: Plan, files: Iterable[tuple[str, bytes]])
     if receipts:
         conn.execute(insert(receipt_t), receipts)
     _fault_point("commit")
+
+
+ENTRY_CHUNK = 10_000
+"""Entries are written in chunks of this many rows (a progress step; bounded memory)."""
+
+
+def _insert_entries(conn: Connection, entry_t: Any, cohorts: list[Cohort]) -> None:
+    """Insert every entry of `cohorts` through the driver's executemany.
+
+    The INSERT is compiled from the SQLModel table, but the rows skip SQLAlchemy's
+    per-row parameter processing: for 100,000 memberships that processing costs more
+    than SQLite's own work (1.7 s against 0.6 s). The JSON column is encoded as
+    SQLAlchemy's JSON type would encode it, so reads through either path agree.
+    """
+    from sqlalchemy import insert
+
+    compiled = insert(entry_t).compile(dialect=conn.dialect)
+    keys = list(compiled.positiontup or []) if compiled.positional else None
+    sql = str(compiled)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for cohort in cohorts:
+            for position, entry in enumerate(cohort.entries):
+                yield {
+                    "year": cohort.year,
+                    "code": entry.code,
+                    "position": position,
+                    "status": entry.status,
+                    "sources": json.dumps(list(entry.sources)) if entry.sources else "[]",
+                    "note": entry.note,
+                }
+
+    chunk: list[Any] = []
+    for row in rows():
+        chunk.append(tuple(row[k] for k in keys) if keys is not None else row)
+        if len(chunk) == ENTRY_CHUNK:
+            _fault_point("entries")
+            conn.exec_driver_sql(sql, chunk)
+            chunk = []
+    if chunk:
+        _fault_point("entries")
+        conn.exec_driver_sql(sql, chunk)
 
 
 def _fault_point(name: str) -> None:

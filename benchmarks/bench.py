@@ -1,0 +1,234 @@
+"""Benchmark gmsc against a bare Typer app and sqlite-utils, side by side in one run.
+
+Run by hand (not part of the tests), from the repository, with the dev environment:
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python benchmarks/bench.py                # N = 100,000 memberships
+    .venv/bin/python benchmarks/bench.py --memberships 20000 --repeat 3
+
+Each pair of commands is run alternately, `--repeat` times each; the table reports the
+medians of wall time (and of peak memory, from the child's rusage) and their ratios.
+Machines are shared and noisy: only ratios measured in the same run mean anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+BARE_APP = '''
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str) -> None:
+    """Say hello."""
+
+
+@app.command()
+def bye(name: str) -> None:
+    """Say goodbye."""
+
+
+app()
+'''
+PER_YEAR_SQL = (
+    "SELECT year, count(*) AS listed, "
+    "sum(status IN ('confirmed', 'probable')) AS participants, "
+    "sum(status = 'probable') AS probable, sum(status = 'disputed') AS disputed, "
+    "sum(status = 'withdrawn') AS withdrawn FROM {table} GROUP BY year ORDER BY year"
+)
+
+
+@dataclass
+class Sample:
+    """One timed run: wall seconds and peak resident memory in MiB."""
+
+    seconds: float
+    peak_mib: float
+
+
+def timed(argv: Sequence[str], *, env: dict[str, str] | None = None) -> Sample:
+    """Run a command, return its wall time and its own peak RSS (not the benchmark's)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {code}:\n{stderr}")
+    return Sample(seconds, usage.ru_maxrss / 1024)
+
+
+@dataclass
+class Row:
+    """One line of the result table: gmsc against its reference."""
+
+    what: str
+    ours: list[Sample]
+    theirs: list[Sample]
+    goal: str
+
+    def median(self, samples: list[Sample], attr: str) -> float:
+        return statistics.median(getattr(s, attr) for s in samples)
+
+    def cells(self) -> list[str]:
+        ours_t, theirs_t = self.median(self.ours, "seconds"), self.median(self.theirs, "seconds")
+        ours_m, theirs_m = self.median(self.ours, "peak_mib"), self.median(self.theirs, "peak_mib")
+        return [
+            self.what,
+            f"{ours_t:.3f}",
+            f"{theirs_t:.3f}",
+            f"{ours_t / theirs_t:.2f}x",
+            f"{ours_m:.0f}",
+            f"{theirs_m:.0f}",
+            f"{ours_m / theirs_m:.2f}x",
+            self.goal,
+        ]
+
+
+def alternate(
+    repeat: int, ours: Callable[[], Sample], theirs: Callable[[], Sample]
+) -> tuple[list[Sample], list[Sample]]:
+    """Run the two alternately, after one unmeasured warm-up of each."""
+    ours()
+    theirs()
+    a: list[Sample] = []
+    b: list[Sample] = []
+    for _ in range(repeat):
+        a.append(ours())
+        b.append(theirs())
+    return a, b
+
+
+def main() -> None:
+    """Measure the four comparisons of the performance goals and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--memberships", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    gmsc = str(BIN / "gmsc")
+    sqlite_utils = shutil.which("sqlite-utils", path=str(BIN)) or shutil.which("sqlite-utils")
+    if sqlite_utils is None:
+        raise SystemExit("sqlite-utils is not installed: pip install -e '.[bench]'")
+    python = sys.executable
+    work = Path(tempfile.mkdtemp(prefix="gmsc-bench-"))
+    env = {k: v for k, v in os.environ.items() if k != "GMSC_DB"}
+    bare = work / "bare.py"
+    bare.write_text(BARE_APP)
+
+    big, small = args.memberships, args.memberships // 10
+    files = {}
+    for n in (small, big):
+        text, rows = generate(n, 500)
+        files[n] = (work / f"ledger-{n}.yaml", work / f"rows-{n}.json")
+        files[n][0].write_text(text)
+        files[n][1].write_text(json.dumps(rows))
+
+    bundled = work / "bundled.db"
+    subprocess.run([gmsc, "--db", str(bundled), "init"], check=True, capture_output=True)
+
+    def gmsc_import(n: int) -> Callable[[], Sample]:
+        def run() -> Sample:
+            db = work / "import.db"
+            db.unlink(missing_ok=True)
+            subprocess.run(
+                [gmsc, "--db", str(db), "init", "--empty"], check=True, capture_output=True
+            )
+            return timed([gmsc, "--db", str(db), "import", str(files[n][0])], env=env)
+
+        return run
+
+    def su_insert(n: int) -> Callable[[], Sample]:
+        def run() -> Sample:
+            db = work / "su.db"
+            db.unlink(missing_ok=True)
+            return timed([sqlite_utils, "insert", str(db), "memberships", str(files[n][1])])
+
+        return run
+
+    rows: list[Row] = []
+    a, b = alternate(
+        args.repeat,
+        lambda: timed([gmsc, "--help"], env=env),
+        lambda: timed([python, str(bare), "--help"]),
+    )
+    rows.append(Row("gmsc --help vs bare Typer --help", a, b, "<= 1.2x"))
+    a, b = alternate(
+        args.repeat,
+        lambda: timed([gmsc, "validate", str(REPO / "data" / "cohorts.yaml")], env=env),
+        lambda: timed([python, str(bare), "--help"]),
+    )
+    rows.append(Row("gmsc validate (bundled) vs bare Typer --help", a, b, "<= 1.5x"))
+    a, b = alternate(
+        args.repeat,
+        lambda: timed([gmsc, "--db", str(bundled), "totals"], env=env),
+        lambda: timed(
+            [sqlite_utils, "query", str(bundled), PER_YEAR_SQL.format(table="entry"), "--table"]
+        ),
+    )
+    rows.append(Row("gmsc totals vs sqlite-utils query --table", a, b, "<= 1.5x"))
+    heavy = max(1, min(args.repeat, 3))
+    growth: dict[int, list[Sample]] = {}
+    for n in (small, big):
+        a, b = alternate(heavy, gmsc_import(n), su_insert(n))
+        growth[n] = a
+        rows.append(
+            Row(
+                f"gmsc import vs sqlite-utils insert, N={n:,}",
+                a,
+                b,
+                "<= 1.0x time, <= 1.5x memory" if n == big else "",
+            )
+        )
+    validate_big = [timed([gmsc, "validate", str(files[big][0])], env=env) for _ in range(heavy)]
+    header = ["comparison", "gmsc s", "other s", "time", "gmsc MiB", "other MiB", "memory", "goal"]
+    print(
+        f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}; medians of {args.repeat} "
+        f"(imports: {heavy}) alternating runs\n"
+    )
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print("| " + " | ".join(row.cells()) + " |")
+    t_small = statistics.median(s.seconds for s in growth[small])
+    t_big = statistics.median(s.seconds for s in growth[big])
+    m_small = statistics.median(s.peak_mib for s in growth[small])
+    m_big = statistics.median(s.peak_mib for s in growth[big])
+    v_t = statistics.median(s.seconds for s in validate_big)
+    v_m = statistics.median(s.peak_mib for s in validate_big)
+    print(f"\ngmsc validate of N={big:,} memberships: {v_t:.2f} s, peak {v_m:.0f} MiB")
+    print(
+        f"Import growth from N={small:,} to N={big:,}: time x{t_big / t_small:.1f} "
+        f"(goal <= 11x), peak memory x{m_big / m_small:.1f}"
+    )
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
