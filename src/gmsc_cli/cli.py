@@ -48,8 +48,8 @@ def guarded(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except typer.Exit:
-            raise
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # Typer's own: usage errors (exit 2) and exits
         except GmscError as exc:
             _say(f"gmsc: {exc.message}", exc.hint)
             raise typer.Exit(int(exc.status)) from None
@@ -361,9 +361,10 @@ def import_(
         return
     if not files:
         raise typer.BadParameter("name at least one file, or '-' for standard input")
+    sources = read_inputs(files)  # a missing file fails before the store is created
     _ensure(store)
     try:
-        outcome = import_files(store, read_inputs(files), replace=replace, dry_run=dry_run)
+        outcome = import_files(store, sources, replace=replace, dry_run=dry_run)
     except ImportRefused as refused:
         sys.stderr.write(render.findings_text(refused.findings))
         _say(f"gmsc: nothing imported: {refused.message}", refused.hint)
