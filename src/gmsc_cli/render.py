@@ -162,6 +162,9 @@ def table_text(result: Tabular, *, styled: bool, width: int) -> str:
         color_system="standard" if styled else None,
         no_color=not styled,
         highlight=False,
+        # Cells are data, not Rich markup: a note "[2017] …" must print as written.
+        markup=False,
+        emoji=False,
         soft_wrap=False,
         legacy_windows=False,
     )
