@@ -385,6 +385,12 @@ def totals(
     by: Annotated[
         str | None, typer.Option("--by", help="'province': participants per province.")
     ] = None,
+    chart: Annotated[
+        bool,
+        typer.Option(
+            "--chart", help="Draw members per cohort and the running totals as bars instead."
+        ),
+    ] = False,
     format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -393,8 +399,18 @@ def totals(
 
     if by is not None and by != "province":
         raise typer.BadParameter(f"'{by}' is not a grouping; use --by province", param_hint="--by")
+    if chart and (by is not None or format is not None):
+        raise typer.BadParameter("--chart draws the totals; it takes no --by or --format")
     ledger = _ledger()
     figures = reports.totals(ledger, through=through)
+    if chart:
+        from gmsc_cli.chart import totals_chart
+
+        terminal = output is None and sys.stdout.isatty()
+        styled = terminal and not os.environ.get("NO_COLOR")
+        width = shutil.get_terminal_size().columns if terminal else 100
+        _write_text(totals_chart(figures, styled=styled, width=width), output)
+        return
     if by == "province":
         emit(reports.provinces_table(ledger, through=through), format, output)
         return
@@ -455,6 +471,27 @@ def repeats(format: FormatOption = None, output: OutputOption = None) -> None:
     table = reports.repeats_table(_ledger())
     document = [{"code": r["code"], "name": r["name"], "years": r["years"]} for r in table.rows]
     emit(table, format, output, document=document)
+
+
+@app.command()
+@guarded
+def report(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the page to this file (default: standard output)."
+        ),
+    ] = None,
+    through: Annotated[
+        int | None, typer.Option("--through", help="Count cohorts up to this year.")
+    ] = None,
+) -> None:
+    """One self-contained HTML page for officials: totals, cohorts, chart, coverage, gaps."""
+    from gmsc_cli import reports
+    from gmsc_cli.html_report import report_html
+
+    ledger = _ledger()
+    _write_text(report_html(ledger, reports.totals(ledger, through=through)), output)
 
 
 @app.command()

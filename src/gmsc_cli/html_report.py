@@ -1,0 +1,310 @@
+"""`gmsc report`: one self-contained HTML page for officials.
+
+The page has no external scripts, fonts, styles or images (inline CSS, inline SVG), so it
+can be mailed or archived as one file and opens the same offline. Every figure carries
+its sources from the ledger: published totals for the headline, cohort sources for the
+per-cohort rows and the gaps, entry sources for the repeats. All text from the ledger is
+escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from gmsc_cli import __version__
+from gmsc_cli.ledger import Totals, in_year_order
+from gmsc_cli.model import Ledger
+from gmsc_cli.reports import participants, provinces_table
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
+max-width:80rem;padding:0 1rem;color:#1b1f24;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ccd;
+padding-bottom:.2rem}.lede{color:#555}
+.headline{display:flex;gap:1.5rem;flex-wrap:wrap;margin:1.5rem 0}
+.figure{border:1px solid #ccd;border-radius:.5rem;padding:1rem 1.4rem;flex:1 1 12rem}
+.wide{overflow-x:auto}
+.figure .number{font-size:2.6rem;font-weight:700;font-variant-numeric:tabular-nums}
+.official .number{color:#1f4e9c}.identified .number{color:#0f7b6c}.gap .number{color:#a15c00}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}
+th,td{border-bottom:1px solid #dde;padding:.3rem .6rem;text-align:left;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tfoot td{font-weight:700;border-top:2px solid #889}
+.sources{font-size:.8rem;color:#555;word-break:break-all}.sources li{margin:.1rem 0}
+svg text{font-family:inherit;font-size:12px}
+footer{margin-top:3rem;font-size:.8rem;color:#777}
+"""
+
+
+def _sources(sources: Iterable[str | None], label: str = "Sources") -> str:
+    """A list of sources as escaped text with links for URLs; empty when there are none."""
+    unique = [s for s in dict.fromkeys(s for s in sources if s)]
+    if not unique:
+        return ""
+    items = []
+    for source in unique:
+        text = escape(source)
+        if source.startswith(("https://", "http://")):
+            items.append(f'<li><a href="{escape(source, quote=True)}">{text}</a></li>')
+        else:
+            items.append(f"<li>{text}</li>")
+    return f'<div class="sources">{escape(label)}:<ul>{"".join(items)}</ul></div>'
+
+
+def _table(
+    headers: Sequence[tuple[str, bool]],
+    rows: Iterable[Sequence[object]],
+    footer: Sequence[object] | None = None,
+    table_id: str = "",
+) -> str:
+    """An HTML table; `headers` are (title, numeric) pairs."""
+
+    def cells(values: Sequence[object], tag: str) -> str:
+        out = []
+        for (_, numeric), value in zip(headers, values, strict=True):
+            shown = "" if value is None else str(value)
+            css = ' class="n"' if numeric else ""
+            out.append(f"<{tag}{css}>{escape(shown)}</{tag}>")
+        return "".join(out)
+
+    numeric_class = ' class="n"'
+    head = "".join(
+        f'<th{numeric_class if numeric else ""} scope="col">{escape(title)}</th>'
+        for title, numeric in headers
+    )
+    body = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in rows)
+    foot = f"<tfoot><tr>{cells(footer, 'td')}</tr></tfoot>" if footer else ""
+    ident = f' id="{escape(table_id, quote=True)}"' if table_id else ""
+    return (
+        f'<div class="wide"><table{ident}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody>{foot}</table></div>"
+    )
+
+
+def cumulative_svg(totals: Totals) -> str:
+    """Grouped bars per year: cumulative official vs identified distinct regions."""
+    rows = totals.cohorts
+    width, height, left, bottom, top = 760, 320, 48, 40, 24
+    top_value = max([1, *(r.cumulative_declared for r in rows)])
+    top_value = max([top_value, *(r.cumulative_identified for r in rows)])
+    step = (width - left - 20) / max(len(rows), 1)
+    bar = min(step * 0.36, 40)
+    scale = (height - bottom - top) / top_value
+    base = height - bottom
+    parts = [
+        f'<svg id="cumulative-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} '
+        f'{height}" width="{width}" height="{height}" role="img" '
+        'aria-labelledby="cumulative-title">',
+        '<title id="cumulative-title">Distinct kabupaten/kota so far: official and '
+        "identified, by year</title>",
+        f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#889"/>',
+    ]
+    for tick in range(0, top_value + 1, max(25, (top_value // 4 // 25) * 25 or 25)):
+        y = base - tick * scale
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#eef"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#666">{tick}</text>'
+        )
+    for i, row in enumerate(rows):
+        x = left + i * step + (step - 2 * bar) / 2
+        for offset, value, colour, name in (
+            (0, row.cumulative_declared, "#1f4e9c", "official"),
+            (bar, row.cumulative_identified, "#0f7b6c", "identified"),
+        ):
+            h = value * scale
+            parts.append(
+                f'<rect x="{x + offset:.1f}" y="{base - h:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}" fill="{colour}"><title>{row.year} {name}: {value}</title></rect>'
+                f'<text x="{x + offset + bar / 2:.1f}" y="{base - h - 4:.1f}" '
+                f'text-anchor="middle" fill="{colour}">{value}</text>'
+            )
+        parts.append(
+            f'<text x="{x + bar:.1f}" y="{base + 18}" text-anchor="middle">{row.year}</text>'
+        )
+    legend_y = height - 8
+    parts.append(
+        f'<rect x="{left}" y="{legend_y - 10}" width="12" height="12" fill="#1f4e9c"/>'
+        f'<text x="{left + 18}" y="{legend_y}">official (cumulative declared)</text>'
+        f'<rect x="{left + 240}" y="{legend_y - 10}" width="12" height="12" fill="#0f7b6c"/>'
+        f'<text x="{left + 258}" y="{legend_y}">identified by name</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def report_html(ledger: Ledger, totals: Totals) -> str:
+    """The whole page for `ledger`'s figures `totals`."""
+    through = totals.through
+    cohorts = {c.year: c for c in in_year_order(ledger.cohorts)}
+    programme = ledger.programme or "Gerakan Menuju Smart City"
+    gap = totals.unique_declared - totals.unique_identified
+    published = [p for p in ledger.published if through is not None and p.through <= through]
+    headline_sources = _sources(
+        (f"{p.unique} through {p.through}: {p.source}" if p.source else None)
+        for p in sorted(published, key=lambda p: p.through)
+    )
+    cohort_sources = _sources(s for year in cohorts for s in cohorts[year].sources)
+
+    totals_rows = [
+        (
+            r.year,
+            r.declared,
+            r.declared_repeats,
+            r.listed,
+            r.unlisted,
+            r.participants,
+            r.new,
+            r.repeats,
+            r.probable,
+            r.disputed,
+            r.withdrawn,
+            r.cumulative_declared,
+            r.cumulative_identified,
+        )
+        for r in totals.cohorts
+    ]
+    totals_headers = [
+        ("Year", True),
+        ("Declared", True),
+        ("Decl. repeats", True),
+        ("Listed", True),
+        ("Unlisted", True),
+        ("Participants", True),
+        ("New", True),
+        ("Repeats", True),
+        ("Probable", True),
+        ("Disputed", True),
+        ("Withdrawn", True),
+        ("Cum. official", True),
+        ("Cum. identified", True),
+    ]
+    totals_footer = (
+        "Total",
+        None,
+        totals.repeats_declared,
+        None,
+        None,
+        None,
+        None,
+        totals.repeats_identified,
+        None,
+        None,
+        None,
+        totals.unique_declared,
+        totals.unique_identified,
+    )
+
+    provinces = provinces_table(ledger, through=through)
+    province_rows = [
+        (p["province"], p["regions"], p["participants"], f"{p['coverage']:.1f}")
+        for p in provinces.rows
+    ]
+    assert provinces.footer is not None
+    province_footer = (
+        "Indonesia",
+        provinces.footer["regions"],
+        provinces.footer["participants"],
+        f"{provinces.footer['coverage']:.1f}",
+    )
+
+    from gmsc_cli.regions import reference
+
+    regions = reference().regions
+    participant_sources = [
+        f"{regions[e.code].province} / {regions[e.code].name}, {c.year}: {source}"
+        for c in cohorts.values()
+        if through is None or c.year <= through
+        for e in c.entries
+        if e.participates
+        for source in e.sources
+    ]
+    participant_sources.sort()
+    repeat_rows = []
+    repeat_sources: list[str] = []
+    for code, years in sorted(participants(ledger, through=through).items()):
+        if len(years) < 2:
+            continue
+        region = regions[code]
+        repeat_rows.append((code, region.name, region.province, " ".join(map(str, years))))
+        for year in years:
+            for entry in cohorts[year].entries:
+                if entry.code == code:
+                    repeat_sources.extend(f"{region.name}, {year}: {s}" for s in entry.sources)
+
+    gap_rows = []
+    gap_sources: list[str] = []
+    for r in totals.cohorts:
+        if r.unlisted:
+            cohort = cohorts[r.year]
+            gap_rows.append((r.year, cohort.title, r.declared, r.listed, r.unlisted))
+            gap_sources.extend(f"{r.year}: {s}" for s in cohort.sources)
+
+    title = f"{programme}: participation through {through}" if through else programme
+    sections = [
+        f"<h1>{escape(title)}</h1>",
+        '<p class="lede">Distinct kabupaten/kota mentored by the programme, de-duplicated by '
+        "Kemendagri code. <em>Official</em> is the programme's own arithmetic (each cohort's "
+        "declared size less its declared repeats); <em>identified</em> counts the regions "
+        "that public sources name.</p>",
+        '<section class="headline" id="headline">',
+        f'<div class="figure official"><div class="number" id="total-official">'
+        f"{totals.unique_declared}</div>distinct kabupaten/kota, official figures"
+        f"{f' through {through}' if through else ''}{headline_sources}</div>",
+        f'<div class="figure identified"><div class="number" id="total-identified">'
+        f"{totals.unique_identified}</div>identified by name in public sources</div>",
+        f'<div class="figure gap"><div class="number" id="total-gap">{gap}</div>'
+        "not yet named</div>",
+        "</section>",
+        "<h2>Cohorts</h2>",
+        _table(totals_headers, totals_rows, totals_footer, "cohorts"),
+        cohort_sources,
+        "<h2>Running totals</h2>",
+        cumulative_svg(totals),
+        headline_sources,
+        "<h2>Coverage by province</h2>",
+        "<p>Participating kabupaten/kota (confirmed or probable) against each province's "
+        "number of kabupaten/kota.</p>",
+        _table(
+            [("Province", False), ("Kab/kota", True), ("Participants", True), ("Coverage %", True)],
+            province_rows,
+            province_footer,
+            "provinces",
+        ),
+        f"<details><summary>Entry sources of the participants</summary>"
+        f"{_sources(participant_sources)}</details>"
+        if participant_sources
+        else "",
+        "<h2>Repeat participants</h2>",
+        f"<p>{len(repeat_rows)} kabupaten/kota took part in more than one cohort.</p>",
+        _table(
+            [("Code", False), ("Name", False), ("Province", False), ("Years", False)],
+            repeat_rows,
+            table_id="repeats",
+        ),
+        _sources(repeat_sources),
+        "<h2>Unlisted gaps</h2>",
+        "<p>Cohorts whose public lists name fewer members than were declared.</p>",
+        _table(
+            [
+                ("Year", True),
+                ("Cohort", False),
+                ("Declared", True),
+                ("Listed", True),
+                ("Unlisted", True),
+            ],
+            gap_rows,
+            table_id="gaps",
+        )
+        if gap_rows
+        else "<p>None: every declared member is named.</p>",
+        _sources(gap_sources),
+        f"<footer>Made with gmsc {escape(__version__)} from the stored ledger.</footer>",
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
+        + "\n".join(s for s in sections if s)
+        + "</body></html>\n"
+    )
