@@ -30,6 +30,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger files are refused with `file-too-large` (a 100,000-membership ledger is ~5 MB)."""
 MAX_DEPTH = 50
 """Format 1 nests five levels deep; far deeper nesting is refused, not walked."""
+NESTING_HINT = "a ledger nests five levels at most: cohorts, a cohort, regions, an entry, sources"
 MAX_TEXT = 10_000
 """The longest text value accepted (a note, a source URL)."""
 FIRST_YEAR, LAST_YEAR = 2017, 2999
@@ -262,8 +263,7 @@ def compose(
                         "nesting-too-deep",
                         pos,
                         f"the data nests more than {MAX_DEPTH} levels deep",
-                        "a ledger nests five levels at most: cohorts, a cohort, regions, "
-                        "an entry, sources",
+                        NESTING_HINT,
                     )
                     return None
                 stack.append(Mapping(pos) if kind is yaml.MappingStartEvent else Sequence(pos))
@@ -293,6 +293,14 @@ def compose(
         mark = exc.problem_mark or exc.context_mark
         pos = at(mark) if mark is not None else Pos(name, 1, 1)
         problem = exc.problem or exc.context or "the YAML cannot be read"
+        if "maximum nesting depth" in problem:  # libyaml's own limit, met while scanning
+            findings.error(
+                "nesting-too-deep",
+                pos,
+                f"the data nests more than {MAX_DEPTH} levels deep",
+                NESTING_HINT,
+            )
+            return None
         lines = text.splitlines()
         line = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
         findings.error("yaml-syntax", pos, f"YAML syntax: {problem}", _syntax_hint(problem, line))
