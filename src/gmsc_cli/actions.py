@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from gmsc_cli.checks import check
 from gmsc_cli.errors import DataError
@@ -82,15 +83,33 @@ def _refuse_if_failed(findings: Findings, what: str) -> None:
         )
 
 
+class ImportProgress(Protocol):
+    """Told how a long import advances (the CLI draws it as bars on a terminal)."""
+
+    def reading(self, name: str, done: int, total: int) -> None:
+        """`done` of `total` lines of file `name` read."""
+
+    def writing(self, done: int, total: int) -> None:
+        """`done` of `total` entries written."""
+
+
 def import_files(
-    store: Store, sources: list[tuple[str, bytes]], *, replace: bool, dry_run: bool
+    store: Store,
+    sources: list[tuple[str, bytes]],
+    *,
+    replace: bool,
+    dry_run: bool,
+    progress: ImportProgress | None = None,
 ) -> ImportOutcome:
     """Validate `sources` with the stored ledger as one ledger and write them in one
     transaction (nothing with `dry_run`); refuse on errors or conflicts."""
     findings = Findings()
     incoming = Ledger()
     for name, data in sources:
-        incoming = incoming.merged(load(name, data, findings))
+        on_read = None
+        if progress is not None:
+            on_read = functools.partial(progress.reading, name)
+        incoming = incoming.merged(load(name, data, findings, on_read))
     _refuse_if_failed(findings, "the files have")
     outcome: list[ImportOutcome] = []
 
@@ -110,7 +129,9 @@ def import_files(
         )
         return None if dry_run else plan
 
-    store.transaction(work, files=sources)
+    store.transaction(
+        work, files=sources, on_write=progress.writing if progress is not None else None
+    )
     return outcome[0]
 
 

@@ -7,6 +7,7 @@ commands that need them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -363,8 +364,12 @@ def import_(
         raise typer.BadParameter("name at least one file, or '-' for standard input")
     sources = read_inputs(files)  # a missing file fails before the store is created
     _ensure(store)
+    progress = _import_progress(sum(len(data) for _, data in sources))
     try:
-        outcome = import_files(store, sources, replace=replace, dry_run=dry_run)
+        with progress or contextlib.nullcontext():
+            outcome = import_files(
+                store, sources, replace=replace, dry_run=dry_run, progress=progress
+            )
     except ImportRefused as refused:
         sys.stderr.write(render.findings_text(refused.findings))
         _say(f"gmsc: nothing imported: {refused.message}", refused.hint)
@@ -374,6 +379,56 @@ def import_(
     if dry_run:
         sys.stdout.write(outcome.plan_text())
     sys.stdout.write(outcome.summary() + "\n")
+
+
+PROGRESS_BYTES = 256 * 1024
+"""Imports of more input than this (a few thousand memberships) show progress bars."""
+PROGRESS_ENTRIES = 5_000
+
+
+class _ImportBars:
+    """Rich progress bars on stderr for a long import: reading, then writing."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bars = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _ImportBars:
+        self.bars.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.bars.stop()
+
+    def _advance(self, label: str, done: int, total: int) -> None:
+        if label not in self.tasks:
+            self.tasks[label] = self.bars.add_task(label, total=total)
+        self.bars.update(self.tasks[label], completed=done, total=total)
+
+    def reading(self, name: str, done: int, total: int) -> None:
+        """Lines of one file read."""
+        self._advance(f"reading {name} (lines)", done, total)
+
+    def writing(self, done: int, total: int) -> None:
+        """Entries written."""
+        if total > PROGRESS_ENTRIES:
+            self._advance("writing entries", done, total)
+
+
+def _import_progress(size: int) -> _ImportBars | None:
+    """Bars for a large import when stderr is a terminal; nothing otherwise."""
+    if size <= PROGRESS_BYTES or not sys.stderr.isatty():
+        return None
+    return _ImportBars()
 
 
 @app.command()

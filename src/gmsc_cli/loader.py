@@ -756,8 +756,14 @@ class _Reader:
         return None
 
 
-def load(name: str, data: bytes, findings: Findings) -> Ledger:
-    """Read one ledger file's bytes into the model, recording every problem in `findings`."""
+def load(
+    name: str,
+    data: bytes,
+    findings: Findings,
+    on_read: Callable[[int, int], None] | None = None,
+) -> Ledger:
+    """Read one ledger file's bytes into the model, recording every problem in `findings`;
+    `on_read` is told (lines read, lines in all) after each cohort."""
     text = decode(name, data, findings)
     if text is None:
         return Ledger()
@@ -770,7 +776,16 @@ def load(name: str, data: bytes, findings: Findings) -> Ledger:
         # Cohorts are read while the file streams by; what they find counts only if the
         # whole file turns out to be YAML (a syntax error alone is reported then).
         reader = _Reader(name, Findings(), reference())
-        root = compose(name, text, findings, on_cohort=reader.cohort)
+        on_cohort: Callable[[Node], object] = reader.cohort
+        if on_read is not None:
+            lines = text.count("\n") + 1
+
+            def on_cohort(node: Node) -> object:
+                cohort = reader.cohort(node)
+                on_read(node.pos.line, lines)
+                return cohort
+
+        root = compose(name, text, findings, on_cohort=on_cohort)
         if root is None and len(findings) > before:
             return Ledger()
         ledger = reader.ledger(root)

@@ -40,6 +40,8 @@ SCHEMA_VERSION = 1
 """The version of the tables this gmsc writes (models.SCHEMA_VERSION mirrors it)."""
 
 Query = Callable[[str], list[tuple[Any, ...]]]
+Progress = Callable[[int, int], None]
+"""Told (done, total) as a long step advances; drawn as a bar on a terminal."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,10 +369,15 @@ class Store:
         return True
 
     def transaction(
-        self, work: Callable[[Ledger, bool], Plan | None], *, files: Iterable[tuple[str, bytes]]
+        self,
+        work: Callable[[Ledger, bool], Plan | None],
+        *,
+        files: Iterable[tuple[str, bytes]],
+        on_write: Progress | None = None,
     ) -> Plan | None:
         """Run `work(stored ledger, created)` under the write lock; write the plan it
-        returns (None: write nothing) with a receipt per file, all in one transaction."""
+        returns (None: write nothing) with a receipt per file, all in one transaction.
+        `on_write` is told how many entries are written as they are."""
         with self._writer() as conn:
             created = self._prepare(conn)
 
@@ -380,7 +387,7 @@ class Store:
             stored = read_ledger(query, self.where)
             plan = work(stored, created)
             if plan is not None and (plan.changes or created):
-                write_plan(conn, plan, files)
+                write_plan(conn, plan, files, on_write)
             return plan
 
 
@@ -388,7 +395,12 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 """Step N upgrades a store from schema N to N+1, inside the write transaction."""
 
 
-def write_plan(conn: Connection, plan: Plan, files: Iterable[tuple[str, bytes]]) -> None:
+def write_plan(
+    conn: Connection,
+    plan: Plan,
+    files: Iterable[tuple[str, bytes]],
+    on_write: Progress | None = None,
+) -> None:
     """Write what `plan` changes: cohorts replaced whole, entries in bulk, receipts."""
     from sqlalchemy import delete, insert
 
@@ -420,7 +432,7 @@ def write_plan(conn: Connection, plan: Plan, files: Iterable[tuple[str, bytes]])
                 for c in cohorts
             ],
         )
-        _insert_entries(conn, entry_t, cohorts)
+        _insert_entries(conn, entry_t, cohorts, on_write)
     if plan.published_changed:
         conn.execute(delete(published_t))
         conn.execute(
@@ -458,7 +470,9 @@ ENTRY_CHUNK = 10_000
 """Entries are written in chunks of this many rows (a progress step; bounded memory)."""
 
 
-def _insert_entries(conn: Connection, entry_t: Any, cohorts: list[Cohort]) -> None:
+def _insert_entries(
+    conn: Connection, entry_t: Any, cohorts: list[Cohort], on_write: Progress | None = None
+) -> None:
     """Insert every entry of `cohorts` through the driver's executemany.
 
     The INSERT is compiled from the SQLModel table, but the rows skip SQLAlchemy's
@@ -484,16 +498,25 @@ def _insert_entries(conn: Connection, entry_t: Any, cohorts: list[Cohort]) -> No
                     "note": entry.note,
                 }
 
+    total = sum(len(cohort.entries) for cohort in cohorts)
+    done = 0
+
+    def flush(chunk: list[Any]) -> None:
+        nonlocal done
+        _fault_point("entries")
+        conn.exec_driver_sql(sql, chunk)
+        done += len(chunk)
+        if on_write is not None:
+            on_write(done, total)
+
     chunk: list[Any] = []
     for row in rows():
         chunk.append(tuple(row[k] for k in keys) if keys is not None else row)
         if len(chunk) == ENTRY_CHUNK:
-            _fault_point("entries")
-            conn.exec_driver_sql(sql, chunk)
+            flush(chunk)
             chunk = []
     if chunk:
-        _fault_point("entries")
-        conn.exec_driver_sql(sql, chunk)
+        flush(chunk)
 
 
 def _fault_point(name: str) -> None:
