@@ -239,7 +239,7 @@ def repeats_table(ledger: Ledger) -> Tabular:
             Column("years", "Years", numeric=False),
         ),
         rows=rows,
-        caption=f"{len(rows)} regions",
+        caption=f"{len(rows)} region" + ("" if len(rows) == 1 else "s"),
     )
 
 
