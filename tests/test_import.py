@@ -80,10 +80,10 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def short_hash(data: str | bytes) -> str:
-    """The first 12 hex digits of a file's SHA-256, as `import --history` shows them."""
+def file_hash(data: str | bytes) -> str:
+    """A file's SHA-256, as `import --history --format json` gives it."""
     raw = data.encode() if isinstance(data, str) else data
-    return hashlib.sha256(raw).hexdigest()[:12]
+    return hashlib.sha256(raw).hexdigest()
 
 
 def history(run: Run) -> list[dict[str, str]]:
@@ -238,7 +238,7 @@ class TestConflicts:
         receipt = history(run)[-1]
         assert receipt == {
             "file": str(amended),
-            "sha256": short_hash(COHORT_2023_AMENDED),
+            "sha256": file_hash(COHORT_2023_AMENDED),
             "added": "",
             "replaced": "2023",
             "unchanged": "",
@@ -338,7 +338,7 @@ class TestStdin:
         assert result.stdout == IMPORTED_2023
         assert history(run)[-1] == {
             "file": "<stdin>",
-            "sha256": short_hash(COHORT_2023),
+            "sha256": file_hash(COHORT_2023),
             "added": "2023",
             "replaced": "",
             "unchanged": "",
@@ -425,9 +425,9 @@ class TestAtomicity:
             "distinct regions 191 -> 195 declared, 176 -> 180 identified\n"
         )
         assert history(run)[1:] == [
-            {"file": str(a), "sha256": short_hash(COHORT_2023), "added": "2023",
+            {"file": str(a), "sha256": file_hash(COHORT_2023), "added": "2023",
              "replaced": "", "unchanged": ""},
-            {"file": str(b), "sha256": short_hash(COHORT_2024), "added": "2024",
+            {"file": str(b), "sha256": file_hash(COHORT_2024), "added": "2024",
              "replaced": "", "unchanged": ""},
         ]  # fmt: skip
 
@@ -593,21 +593,21 @@ class TestReceipts:
         assert history(run) == [
             {
                 "file": "bundled cohorts.yaml",
-                "sha256": short_hash(BUNDLED.read_bytes()),
+                "sha256": file_hash(BUNDLED.read_bytes()),
                 "added": "2017,2018,2019,2021,2022",
                 "replaced": "",
                 "unchanged": "",
             },
             {
                 "file": str(write("c2023.yaml", COHORT_2023)),
-                "sha256": short_hash(COHORT_2023),
+                "sha256": file_hash(COHORT_2023),
                 "added": "2023",
                 "replaced": "",
                 "unchanged": "",
             },
             {
                 "file": str(amended),
-                "sha256": short_hash(COHORT_2023_AMENDED),
+                "sha256": file_hash(COHORT_2023_AMENDED),
                 "added": "",
                 "replaced": "2023",
                 "unchanged": "",
@@ -624,7 +624,7 @@ class TestReceipts:
         assert result.exit_code == 0, result
         assert history(run)[-1] == {
             "file": str(both),
-            "sha256": short_hash(both.read_bytes()),
+            "sha256": file_hash(both.read_bytes()),
             "added": "2024",
             "replaced": "",
             "unchanged": "2023",

@@ -961,7 +961,7 @@ class TestImportHistoryFormats:
 
     def test_json(self, run: Run) -> None:
         """If the history is asked for as JSON, then it is a list of receipts with the six
-        keys."""
+        keys and the file's whole SHA-256."""
         result = run("import", "--history", "--format", "json")
         assert result.exit_code == 0, result
         assert normalised(result.stdout) == as_json(
@@ -969,7 +969,7 @@ class TestImportHistoryFormats:
                 {
                     "imported_at": "YYYY-MM-DDTHH:MM:SS+00:00",
                     "file": "<stdin>",
-                    "sha256": self.short,
+                    "sha256": hashlib.sha256(SYNTHETIC.encode()).hexdigest(),
                     "added": "2017,2018",
                     "replaced": "",
                     "unchanged": "",

@@ -386,6 +386,7 @@ class TestUnusableStores:
         assert result.exit_code == 3, result
         assert result.stdout == ""
         assert result.stderr == (
-            f"gmsc: cannot create the directory of the store {db}: File exists\n"
+            f"gmsc: cannot create the store {db}: a part of its directory path is a file, "
+            "not a directory\n"
             "  hint: choose another place with --db or GMSC_DB\n"
         )

@@ -357,8 +357,11 @@ def import_(
     store = _store()
     if history:
         _ensure(store)
-        table = receipts_table(store.receipts())
-        emit(table, format, output)
+        receipts = store.receipts()
+        table = receipts_table(receipts)
+        # Scripts get the whole hash; the table shows its first 12 characters.
+        document = [dict(row, sha256=r.sha256) for row, r in zip(table.rows, receipts, strict=True)]
+        emit(table, format, output, document=document)
         return
     if not files:
         raise typer.BadParameter("name at least one file, or '-' for standard input")

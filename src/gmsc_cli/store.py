@@ -292,6 +292,12 @@ class Store:
         if self.path is not None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                raise EnvironmentFailure(
+                    f"cannot create the store {self.where}: a part of its directory path "
+                    "is a file, not a directory",
+                    hint="choose another place with --db or GMSC_DB",
+                ) from None
             except OSError as exc:
                 raise EnvironmentFailure(
                     f"cannot create the directory of the store {self.where}: {exc.strerror or exc}",
