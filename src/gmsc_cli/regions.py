@@ -40,6 +40,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -167,27 +168,49 @@ class Reference:
             if new not in self.regions or old in self.regions:
                 raise ValueError(f"legacy code {old} -> {new} does not fit the reference list")
 
-        # Keys of the whole text (full names, bare names, aliases) and of a prefix's rest.
-        self._whole: dict[str, set[str]] = {}
-        self._bare: dict[str, set[str]] = {}
-        # Canonical names only, for completion: (full key, bare keys, kind, name).
-        self._completion: list[tuple[str, frozenset[str], str, str]] = []
-        for region in self.regions.values():
-            bare_keys = _spellings(_bare_name(region.name))
-            self._add(self._whole, normalize(region.name), region.code)
-            for key in bare_keys:
-                self._add(self._bare, key, region.code)
-            self._completion.append(
-                (normalize(region.name), frozenset(bare_keys), region.kind, region.name)
-            )
-        for alias, code in aliases:
+        self._aliases = list(aliases)
+        for alias, code in self._aliases:
             if code not in self.regions:
                 raise ValueError(f"alias {alias!r} points at unknown code {code}")
+
+    def _build_indexes(self) -> None:
+        """Index every spelling; done on first use, since reading the store by code (as
+        `gmsc totals` does) needs no name index."""
+        # Keys of the whole text (full names, bare names, aliases) and of a prefix's rest.
+        whole: dict[str, set[str]] = {}
+        bare: dict[str, set[str]] = {}
+        # Canonical names only, for completion: (full key, bare keys, kind, name).
+        completion: list[tuple[str, frozenset[str], str, str]] = []
+        for region in self.regions.values():
+            bare_keys = _spellings(_bare_name(region.name))
+            self._add(whole, normalize(region.name), region.code)
+            for key in bare_keys:
+                self._add(bare, key, region.code)
+            completion.append(
+                (normalize(region.name), frozenset(bare_keys), region.kind, region.name)
+            )
+        for alias, code in self._aliases:
             for key in _spellings(alias):
-                self._add(self._bare, key, code)
-        for key, codes in self._bare.items():
-            self._whole.setdefault(key, set()).update(codes)
-        self._completion.sort(key=lambda item: item[3])
+                self._add(bare, key, code)
+        for key, codes in bare.items():
+            whole.setdefault(key, set()).update(codes)
+        completion.sort(key=lambda item: item[3])
+        self.__dict__.update(_whole=whole, _bare=bare, _completion=completion)
+
+    @functools.cached_property
+    def _whole(self) -> dict[str, set[str]]:
+        self._build_indexes()
+        return self._whole
+
+    @functools.cached_property
+    def _bare(self) -> dict[str, set[str]]:
+        self._build_indexes()
+        return self._bare
+
+    @functools.cached_property
+    def _completion(self) -> list[tuple[str, frozenset[str], str, str]]:
+        self._build_indexes()
+        return self._completion
 
     @staticmethod
     def _add(index: dict[str, set[str]], key: str, code: str) -> None:

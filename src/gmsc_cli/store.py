@@ -12,7 +12,6 @@ Two paths, chosen for what users feel:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -75,6 +74,8 @@ def bundled_dataset() -> tuple[str, bytes]:
 
 def content_hash(data: bytes) -> str:
     """The SHA-256 of an imported file, kept in its receipt."""
+    import hashlib  # only imports pay for OpenSSL's start-up
+
     return hashlib.sha256(data).hexdigest()
 
 
