@@ -30,7 +30,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger files are refused with `file-too-large` (a 100,000-membership ledger is ~5 MB)."""
 MAX_DEPTH = 50
 """Format 1 nests five levels deep; far deeper nesting is refused, not walked."""
-NESTING_HINT = "a ledger nests five levels at most: cohorts, a cohort, regions, an entry, sources"
 MAX_TEXT = 10_000
 """The longest text value accepted (a note, a source URL)."""
 FIRST_YEAR, LAST_YEAR = 2017, 2999
@@ -199,6 +198,14 @@ def compose(
         else:
             parent.items[key.raw] = (key, node)
 
+    def too_deep(pos: Pos) -> None:
+        findings.error(
+            "nesting-too-deep",
+            pos,
+            f"the data nests more than {MAX_DEPTH} levels deep",
+            "a ledger nests five levels at most: cohorts, a cohort, regions, an entry, sources",
+        )
+
     def refuse_anchor(event: Any) -> None:
         if getattr(event, "anchor", None) is not None:
             findings.error(
@@ -259,12 +266,7 @@ def compose(
                     refuse_tag(event, _CONTAINER_TAGS)
                 pos = at(event.start_mark)
                 if len(stack) >= MAX_DEPTH:
-                    findings.error(
-                        "nesting-too-deep",
-                        pos,
-                        f"the data nests more than {MAX_DEPTH} levels deep",
-                        NESTING_HINT,
-                    )
+                    too_deep(pos)
                     return None
                 stack.append(Mapping(pos) if kind is yaml.MappingStartEvent else Sequence(pos))
                 pending_key.append(None)
@@ -294,12 +296,7 @@ def compose(
         pos = at(mark) if mark is not None else Pos(name, 1, 1)
         problem = exc.problem or exc.context or "the YAML cannot be read"
         if "maximum nesting depth" in problem:  # libyaml's own limit, met while scanning
-            findings.error(
-                "nesting-too-deep",
-                pos,
-                f"the data nests more than {MAX_DEPTH} levels deep",
-                NESTING_HINT,
-            )
+            too_deep(pos)
             return None
         lines = text.splitlines()
         line = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
