@@ -42,6 +42,7 @@ def integrity(store: Store) -> Verdict:
     """SQLite's own integrity and foreign-key checks, read-only."""
     if store.path is None:
         return Verdict("integrity", True, ("not a SQLite file: left to the database server",))
+    store.recover()
     try:
         con = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
         try:

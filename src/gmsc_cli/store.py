@@ -210,6 +210,11 @@ class Store:
                 f"the store {self.where} cannot be written ({text})",
                 hint="check the permissions of the file and its directory",
             )
+        if "disk I/O" in text:
+            return EnvironmentFailure(
+                f"the store {self.where} could not be written (disk I/O error)",
+                hint="check the free disk space and any quota; the store is as it was",
+            )
         if "full" in text:
             return EnvironmentFailure(
                 f"the store {self.where} cannot be written: the disk is full",
@@ -233,6 +238,7 @@ class Store:
         """SELECTs in one read transaction: a concurrent import is seen before or after."""
         with self._translated():
             if self.path is not None:
+                self.recover()
                 con = sqlite3.connect(
                     f"{self.path.resolve().as_uri()}?mode=ro",
                     uri=True,
@@ -327,8 +333,38 @@ class Store:
             try:
                 with engine.begin() as conn:
                     yield conn
+            except BaseException:
+                engine.dispose()
+                # A write that failed on I/O (a full disk, a quota) may not have been able
+                # to roll back; the journal it left is rolled back now, so the store is
+                # exactly as it was before this command.
+                self.recover()
+                raise
             finally:
                 engine.dispose()
+
+    def recover(self) -> None:
+        """Roll back what a killed or failed writer left in the store's rollback journal.
+
+        Read-only connections cannot do that, and would fail on such a "hot" journal; a
+        short read-write connection that reads the schema makes SQLite roll it back. A
+        journal that belongs to a live writer is not hot, and is left alone.
+        """
+        if self.path is None:
+            return
+        journal = self.path.with_name(self.path.name + "-journal")
+        if not journal.exists() or not self.path.exists():
+            return
+        try:
+            con = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_SECONDS
+            )
+            try:
+                con.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            pass  # the read that follows reports what is wrong
 
     def _prepare(self, conn: Connection) -> bool:
         """Create or upgrade the tables inside the write transaction; True if created."""
