@@ -1326,3 +1326,63 @@ class TestBundled:
             assert lines[finding["line"] - 1][finding["column"] - 1 :].startswith("- ")
             assert lines[finding["line"] - 2].strip() == "regions:"
         assert document["summary"] == {"errors": 0, "warnings": 0, "infos": 2}
+
+
+class TestNumbersAndHiddenText:
+    """YAML 1.1's surprising number forms, alias floods and invisible characters."""
+
+    def test_yaml_11_number_forms_are_refused(self, run: Run, write: Write) -> None:
+        """If a year or a count is written in hexadecimal, sexagesimal or with a leading
+        zero (0x7E7, 1:30, 010), then validate reports invalid-value naming what YAML read,
+        instead of silently taking 2023, 90 or 8."""
+        path = write(
+            "numbers.yaml",
+            yaml_text("""
+                version: 1
+                cohorts:
+                  - year: 0x7E7
+                    declared: 010
+                  - year: 2018
+                    declared: 1:30
+            """),
+        )
+        result = run("validate", str(path))
+        assert result.exit_code == 1, result
+        hint = "write whole numbers in plain decimal digits, without leading zeros"
+        assert result.stdout == report(
+            path,
+            ("3:11: error[invalid-value] year is written '0x7E7', which YAML reads as 2023", hint),
+            ("4:15: error[invalid-value] declared is written '010', which YAML reads as 8", hint),
+            ("6:15: error[invalid-value] declared is written '1:30', which YAML reads as 90", hint),
+        )
+
+    def test_alias_flood_stops_reading(self, run: Run, write: Write) -> None:
+        """If a file holds more than a thousand aliases, then validate reports the first
+        thousand and one closing alias-not-allowed, and reads no further."""
+        aliases = ", ".join(["*a"] * 5_000)
+        path = write("flood.yaml", f"version: 1\ncohorts: [{{year: &a 2023}}, {aliases}]\n")
+        result = run("validate", "--format", "json", str(path))
+        assert result.exit_code == 1, result
+        findings = json.loads(result.stdout)["findings"]
+        assert len(findings) == 1 + loader.MAX_REFUSED_ALIASES + 1
+        assert findings[-1]["message"] == (
+            "more than 1000 aliases: the rest of the file was not read"
+        )
+
+    def test_invisible_characters_are_shown_escaped(self, run: Run, write: Write) -> None:
+        """If a name holds a right-to-left override or a zero-width space, then the message
+        shows it escaped, so the terminal cannot reorder or hide the text."""
+        path = write(
+            "hidden.yaml",
+            yaml_text("""
+                version: 1
+                cohorts:
+                  - year: 2017
+                    regions:
+                      - "Kota \\u202eutaB"
+            """),
+        )
+        result = run("validate", str(path))
+        assert result.exit_code == 1, result
+        assert "\u202e" not in result.stdout
+        assert "Kota \\u202eutaB" in result.stdout

@@ -30,6 +30,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger files are refused with `file-too-large` (a 100,000-membership ledger is ~5 MB)."""
 MAX_DEPTH = 50
 """Format 1 nests five levels deep; far deeper nesting is refused, not walked."""
+MAX_REFUSED_ALIASES = 1_000
+"""After this many aliases a file is no longer read: each is an error already, and a
+file of nothing but aliases would otherwise make millions of findings."""
 MAX_TEXT = 10_000
 """The longest text value accepted (a note, a source URL)."""
 FIRST_YEAR, LAST_YEAR = 2017, 2999
@@ -43,8 +46,11 @@ ENTRY_KEYS = ("code", "name", "status", "sources", "note")
 ALIAS_RAW = "\x00alias"
 """The text of the null placeholder that stands for a refused alias (already reported)."""
 _CODE = re.compile(r"\d{2}\.\d{2}")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, line separators, and the invisible and direction-changing marks
+# that would make a message read differently from the file.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _resolver = yaml.resolver.Resolver()
@@ -153,6 +159,7 @@ def compose(
     pending_key: list[Scalar | None] = []
     root: Node | None = None
     documents = 0
+    refused = 0
     plain_cache: dict[str, object] = {}
 
     def at(mark: Any) -> Pos:
@@ -274,6 +281,16 @@ def compose(
                 pending_key.pop()
                 place(stack.pop())
             elif kind is yaml.AliasEvent:
+                refused += 1
+                if refused > MAX_REFUSED_ALIASES:
+                    findings.error(
+                        "alias-not-allowed",
+                        at(event.start_mark),
+                        f"more than {MAX_REFUSED_ALIASES} aliases: the rest of the file "
+                        "was not read",
+                        "write each value out in full",
+                    )
+                    return None
                 findings.error(
                     "alias-not-allowed",
                     at(event.start_mark),
@@ -456,6 +473,16 @@ class _Reader:
             if isinstance(node, Scalar) and isinstance(node.value, str):
                 hint = "write the number without quotes" if node.raw.strip().isdigit() else None
             self.wrong_type(node, what, "a whole number", hint)
+            return None
+        if not _DECIMAL.fullmatch(node.raw):
+            # YAML 1.1 reads 0x7E7, 1:30 and 010 as numbers (2023, 90, 8): never what a
+            # maintainer meant by a year or a count.
+            self.findings.error(
+                "invalid-value",
+                node.pos,
+                f"{what} is written {_shown(node.raw)!r}, which YAML reads as {node.value}",
+                "write whole numbers in plain decimal digits, without leading zeros",
+            )
             return None
         if not low <= node.value <= high:
             self.findings.error(
