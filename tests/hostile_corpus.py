@@ -1,0 +1,431 @@
+"""The hostile-input corpus: broken and malicious ledger files, and what gmsc must say.
+
+`CASES` is the manifest: each hostile input (a committed file under `tests/hostile/`, or
+one generated at test time because it is big) with the findings `gmsc validate` and
+`gmsc import` must both report, at their line and column, and the exit code of both.
+`tests/test_hostile.py` runs it in-process; running this module runs it through the
+installed `gmsc` in subprocesses and prints the figures of the closing note:
+
+    .venv/bin/python tests/hostile_corpus.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+
+MIB = 1024 * 1024
+LIMIT = 20 * MIB
+"""The loader's size limit: larger files are refused with `file-too-large`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """A finding that must be reported: its code, line and column (None: any column)."""
+
+    code: str
+    line: int
+    column: int | None
+
+    def __str__(self) -> str:
+        column = "*" if self.column is None else self.column
+        return f"{self.line}:{column}: error[{self.code}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One hostile input and what both `validate` and `import` must do with it."""
+
+    name: str
+    findings: tuple[Expected, ...]
+    why: str
+    exit_code: int = 1
+    make: Callable[[], bytes] | None = field(default=None, compare=False)
+    """Builds the file's bytes at test time (big or generated inputs); None: committed."""
+
+    @property
+    def accepted(self) -> bool:
+        """True when the input is valid after all (a BOM): it imports and changes the store."""
+        return self.exit_code == 0
+
+    def content(self) -> bytes:
+        """The bytes of the input."""
+        return self.make() if self.make is not None else (HOSTILE / self.name).read_bytes()
+
+
+def case(name: str, why: str, *findings: tuple[str, int, int | None], exit_code: int = 1) -> Case:
+    """A committed file of tests/hostile/ and its expected findings."""
+    return Case(name, tuple(Expected(*f) for f in findings), why, exit_code)
+
+
+def generated(
+    name: str, why: str, make: Callable[[], bytes], *findings: tuple[str, int, int | None]
+) -> Case:
+    """An input too big (or too silly) to commit, built at test time."""
+    return Case(name, tuple(Expected(*f) for f in findings), why, 1, make)
+
+
+# --- generated inputs ---------------------------------------------------------------------
+
+
+def _padded(size: int) -> bytes:
+    """A valid ledger followed by comment lines, `size` bytes in all."""
+    head = b"version: 1\ncohorts: []\n"
+    line = b"#" * 99 + b"\n"
+    body = line * ((size - len(head)) // len(line))
+    return head + body + b"#" * (size - len(head) - len(body))
+
+
+def _long_text(key: str, length: int) -> bytes:
+    return (f"version: 1\ncohorts:\n  - year: 2023\n    {key}: " + "x" * length + "\n").encode()
+
+
+def _long_name() -> bytes:
+    return (
+        "version: 1\ncohorts:\n  - year: 2023\n    regions:\n      - name: "
+        + "Kota " * 20_000
+        + "\n"
+    ).encode()
+
+
+def _alias_flood() -> bytes:
+    aliases = ", ".join(["*y"] * 10_000)
+    return f"version: 1\ncohorts: [{{year: &y 2023}}, {aliases}]\n".encode()
+
+
+CASES: tuple[Case, ...] = (
+    # -- the file as a whole
+    case("empty.yaml", "no bytes at all", ("empty-file", 1, 1)),
+    case("only-comments.yaml", "comments and blank lines only", ("empty-file", 1, 1)),
+    case("only-whitespace.yaml", "blank lines and spaces", ("empty-file", 1, 1)),
+    case("only-document-marker.yaml", "'---' and '...' with nothing between", ("empty-file", 1, 1)),
+    case("explicit-null-document.yaml", "the document is a YAML null", ("empty-file", 1, 1)),
+    case("binary-garbage.yaml", "a PNG header and random bytes", ("invalid-encoding", 1, 1)),
+    case("invalid-utf8.yaml", "a Latin-1 byte in a name", ("invalid-encoding", 5, 23)),
+    case("utf16.yaml", "a valid ledger saved as UTF-16", ("invalid-encoding", 1, 1)),
+    case("nul-byte.yaml", "a raw NUL inside a title", ("yaml-syntax", 4, 13)),
+    case("bom-valid.yaml", "a UTF-8 byte-order mark is accepted", exit_code=0),
+    case(
+        "bom-unknown-key.yaml",
+        "a BOM shifts no line or column",
+        ("unknown-field", 3, 5),
+        ("missing-field", 3, 5),
+    ),
+    case(
+        "zero-width-name.yaml", "a zero-width space inside 'Kota Batu' still names it", exit_code=0
+    ),
+    case("tabs.yaml", "indented with a tab", ("yaml-syntax", 3, 1)),
+    case("tab-in-entry.yaml", "a tab after a list dash", ("yaml-syntax", 5, 8)),
+    case("unclosed-bracket.yaml", "a flow list never closed", ("yaml-syntax", 5, 1)),
+    case("unclosed-brace.yaml", "a flow mapping never closed", ("yaml-syntax", 6, 1)),
+    case("unclosed-quote.yaml", "a double quote never closed", ("yaml-syntax", 6, 1)),
+    case("top-level-list.yaml", "the document is a list", ("wrong-type", 1, 1)),
+    case("top-level-scalar.yaml", "the document is a sentence", ("wrong-type", 1, 1)),
+    case("two-documents.yaml", "a second YAML document", ("yaml-syntax", 3, 1)),
+    case("complex-key.yaml", "a list used as a key", ("wrong-type", 3, 3)),
+    case(
+        "yaml-tag-python.yaml",
+        "a !!python/object tag (code execution in unsafe loaders)",
+        ("wrong-type", 2, 10),
+    ),
+    case("yaml-tag-mismatch.yaml", "!!int on text", ("wrong-type", 4, 15)),
+    case("raw-control-char.yaml", "a raw BEL in a name", ("yaml-syntax", 5, 19)),
+    case("escaped-control-char.yaml", 'an escaped "\\x07" in a name', ("invalid-value", 5, 15)),
+    case("escaped-nul.yaml", 'an escaped "\\0" in a title', ("invalid-value", 4, 12)),
+    case("blank-name.yaml", "a name of spaces", ("invalid-value", 5, 15)),
+    case(
+        "bidi-override-name.yaml", "a right-to-left override in a name", ("unknown-region", 5, 15)
+    ),
+    # -- every key duplicated, at every level
+    case(
+        "duplicate-keys-top.yaml",
+        "every top-level key twice",
+        ("duplicate-key", 5, 1),
+        ("duplicate-key", 6, 1),
+        ("duplicate-key", 7, 1),
+        ("duplicate-key", 8, 1),
+    ),
+    case(
+        "duplicate-keys-published.yaml",
+        "every key of a published total twice",
+        ("duplicate-key", 6, 5),
+        ("duplicate-key", 7, 5),
+        ("duplicate-key", 8, 5),
+    ),
+    case(
+        "duplicate-keys-cohort.yaml",
+        "every key of a cohort twice",
+        *(("duplicate-key", line, 5) for line in range(10, 17)),
+    ),
+    case(
+        "duplicate-keys-entry.yaml",
+        "every key of a region entry twice",
+        *(("duplicate-key", line, 9) for line in range(10, 15)),
+    ),
+    case("duplicate-keys-flow.yaml", "a key twice in a flow mapping", ("duplicate-key", 5, 25)),
+    # -- unknown keys, at every level
+    case("unknown-key-top.yaml", "'verison'", ("unknown-field", 1, 1), ("missing-field", 1, 1)),
+    case(
+        "unknown-key-published.yaml", "'unqiue'", ("unknown-field", 4, 5), ("missing-field", 3, 5)
+    ),
+    case("unknown-key-cohort.yaml", "'yaer'", ("unknown-field", 3, 5), ("missing-field", 3, 5)),
+    case("unknown-key-entry.yaml", "'stauts'", ("unknown-field", 6, 9)),
+    case("numeric-key.yaml", "a number as a top-level key", ("unknown-field", 3, 1)),
+    case("null-key.yaml", "a null as a top-level key", ("unknown-field", 3, 1)),
+    case(
+        "key-with-newline.yaml",
+        "a quoted key holding a line break",
+        ("unknown-field", 3, 5),
+        ("missing-field", 3, 5),
+    ),
+    case(
+        "lookalike-key.yaml",
+        "'year' with a Cyrillic ie (U+0435)",
+        ("unknown-field", 3, 5),
+        ("missing-field", 3, 5),
+    ),
+    # -- wrong types, field by field
+    case("version-string.yaml", 'version: "1"', ("wrong-type", 1, 10)),
+    case("version-two.yaml", "version: 2", ("unsupported-version", 1, 10)),
+    case("version-missing.yaml", "no version", ("missing-field", 1, 1)),
+    case("programme-bool.yaml", "programme: yes", ("wrong-type", 2, 12)),
+    case("published-mapping.yaml", "published is a mapping", ("wrong-type", 2, 12)),
+    case("published-through-string.yaml", 'through: "2021"', ("wrong-type", 3, 15)),
+    case("published-unique-negative.yaml", "unique: -141", ("out-of-range", 3, 29)),
+    case("cohorts-null.yaml", "cohorts: (nothing)", ("wrong-type", 2, 9)),
+    case("cohorts-mapping.yaml", "cohorts is a mapping", ("wrong-type", 3, 3)),
+    case("cohort-scalar.yaml", "a cohort that is a number", ("wrong-type", 3, 5)),
+    case("year-missing.yaml", "a cohort without a year", ("missing-field", 3, 5)),
+    case("year-string.yaml", 'year: "2023"', ("wrong-type", 3, 11)),
+    case("year-float.yaml", "year: 2023.5", ("wrong-type", 3, 11)),
+    case("year-yes.yaml", "year: yes", ("wrong-type", 3, 11)),
+    case("year-null.yaml", "year: ~", ("wrong-type", 3, 11)),
+    case("year-list.yaml", "year: [2023]", ("wrong-type", 3, 11)),
+    case("year-nested-list.yaml", "year: [[2023]]", ("wrong-type", 3, 11)),
+    case("year-infinity.yaml", "year: .inf", ("wrong-type", 3, 11)),
+    case("year-far-past.yaml", "year: 1900", ("out-of-range", 3, 11)),
+    case("year-zero.yaml", "year: 0", ("out-of-range", 3, 11)),
+    case("year-negative.yaml", "year: -2023", ("out-of-range", 3, 11)),
+    case("year-far-future.yaml", "year: 99999", ("out-of-range", 3, 11)),
+    case("year-absurd.yaml", "year: 10**60", ("out-of-range", 3, 11)),
+    case("declared-string.yaml", 'declared: "48"', ("wrong-type", 4, 15)),
+    case("declared-on.yaml", "declared: on", ("wrong-type", 4, 15)),
+    case("declared-negative.yaml", "declared: -1", ("out-of-range", 4, 15)),
+    case("declared-absurd.yaml", "declared: 10**20", ("out-of-range", 4, 15)),
+    case("declared-float-overflow.yaml", "declared: 1.0e+400", ("wrong-type", 4, 15)),
+    case("declared-repeats-nested-list.yaml", "declared_repeats: [[1]]", ("wrong-type", 5, 23)),
+    case("declared-repeats-over.yaml", "more repeats than members", ("out-of-range", 5, 23)),
+    case("title-list.yaml", "title: [a, b]", ("wrong-type", 4, 12)),
+    case("mou-date-impossible.yaml", "mou_date: 2021-02-30", ("wrong-type", 4, 15)),
+    case("mou-date-number.yaml", "mou_date: 20210520", ("wrong-type", 4, 15)),
+    case("sources-string.yaml", "sources: a bare URL", ("wrong-type", 4, 14)),
+    case("sources-nested-list.yaml", "sources: [[url]]", ("wrong-type", 4, 15)),
+    case("regions-string.yaml", "regions: Kota Batu", ("wrong-type", 4, 14)),
+    case("regions-mapping.yaml", "regions is a mapping", ("wrong-type", 4, 14)),
+    case("entry-number.yaml", "an entry that is the number 7322", ("code-not-string", 5, 9)),
+    case("entry-nested-list.yaml", "an entry that is a list", ("wrong-type", 5, 9)),
+    case("entry-no-code-no-name.yaml", "an entry with only a status", ("missing-field", 5, 9)),
+    case("code-float.yaml", "code: 73.10", ("code-not-string", 5, 15)),
+    case("code-int.yaml", "code: 7322", ("code-not-string", 5, 15)),
+    case("code-bool.yaml", "code: no", ("wrong-type", 5, 15)),
+    case("code-null.yaml", "code: (nothing)", ("wrong-type", 5, 14)),
+    case("code-malformed.yaml", 'code: "73.2"', ("invalid-value", 5, 15)),
+    case("code-unknown.yaml", 'code: "99.99"', ("unknown-region", 5, 15)),
+    case("name-number.yaml", "name: 12", ("wrong-type", 5, 15)),
+    case("name-yes.yaml", "name: yes", ("wrong-type", 5, 15)),
+    case("name-date.yaml", "name: 2023-01-01", ("wrong-type", 5, 15)),
+    case("name-ambiguous.yaml", "Bogor", ("ambiguous-region", 5, 9)),
+    case("name-unknown.yaml", "Atlantis", ("unknown-region", 5, 9)),
+    case("code-name-mismatch.yaml", "73.22 named Kota Palopo", ("code-name-mismatch", 5, 31)),
+    case("status-on.yaml", "status: on", ("wrong-type", 5, 33)),
+    case("status-unknown.yaml", "status: maybe", ("invalid-value", 5, 33)),
+    case("note-mapping.yaml", "note is a mapping", ("wrong-type", 5, 31)),
+    # -- ledger-level nonsense
+    case("duplicate-region.yaml", "a region by code and by name", ("duplicate-region", 4, 24)),
+    case("duplicate-cohort.yaml", "a year twice", ("duplicate-cohort", 4, 11)),
+    case("over-declared.yaml", "two listed, one declared", ("over-declared", 4, 15)),
+    # -- anchors and aliases: refused, never expanded
+    case(
+        "anchor-alias.yaml",
+        "an anchor and an alias",
+        ("alias-not-allowed", 4, 14),
+        ("alias-not-allowed", 6, 14),
+    ),
+    case(
+        "merge-key.yaml",
+        "a '<<' merge key",
+        ("alias-not-allowed", 3, 5),
+        ("alias-not-allowed", 4, 9),
+    ),
+    case(
+        "billion-laughs.yaml",
+        "nine levels of nine aliases (10^9 'lol's if expanded)",
+        ("alias-not-allowed", 2, 4),
+        ("alias-not-allowed", 11, 10),
+    ),
+    # -- generated at test time
+    generated(
+        "big-50mb.yaml", "a 50 MB file", lambda: _padded(50 * 1000 * 1000), ("file-too-large", 1, 1)
+    ),
+    generated(
+        "one-byte-over.yaml",
+        "20 MiB and one byte",
+        lambda: _padded(LIMIT + 1),
+        ("file-too-large", 1, 1),
+    ),
+    generated(
+        "nesting-flow-10000.yaml",
+        "[[[[…]]]] 10,000 deep",
+        lambda: b"[" * 10_000 + b"]" * 10_000 + b"\n",
+        ("nesting-too-deep", 1, 1001),
+    ),
+    generated(
+        "nesting-block-10000.yaml",
+        "'- - - …' 10,000 deep",
+        lambda: b"- " * 10_000 + b"x\n",
+        ("nesting-too-deep", 1, 101),
+    ),
+    generated(
+        "nesting-mapping-10000.yaml",
+        "{a: {a: …}} 10,000 deep",
+        lambda: b"version: 1\ncohorts: " + b"{a: " * 10_000 + b"1" + b"}" * 10_000 + b"\n",
+        ("nesting-too-deep", 2, 206),
+    ),
+    generated(
+        "long-title.yaml",
+        "a title of 10,001 characters",
+        lambda: _long_text("title", 10_001),
+        ("invalid-value", 4, 12),
+    ),
+    generated(
+        "long-name.yaml",
+        "a region name of 100,000 characters",
+        _long_name,
+        ("invalid-value", 5, 15),
+    ),
+    generated(
+        "alias-flood.yaml",
+        "10,000 aliases of one anchor",
+        _alias_flood,
+        ("alias-not-allowed", 2, 18),
+        ("alias-not-allowed", 2, 28),
+    ),
+)
+"""Every hostile input, committed or generated."""
+
+
+# --- the corpus through the installed gmsc ------------------------------------------------
+
+
+@dataclass(slots=True)
+class Tally:
+    """What the corpus did."""
+
+    tried: int = 0
+    clean: int = 0
+    exit_codes: set[int] = field(default_factory=set)
+    tracebacks: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def _gmsc() -> list[str]:
+    """The installed console script, next to this interpreter if it is there."""
+    beside = Path(sys.executable).with_name("gmsc")
+    found = str(beside) if beside.exists() else shutil.which("gmsc")
+    if found is None:
+        raise SystemExit("gmsc is not installed")
+    return [found]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _reports(expected: Expected, path: str, findings: list[dict[str, object]]) -> bool:
+    return any(
+        f["code"] == expected.code
+        and f["line"] == expected.line
+        and (expected.column is None or f["column"] == expected.column)
+        and f["file"] == path
+        for f in findings
+    )
+
+
+def run_corpus(cases: tuple[Case, ...] = CASES) -> Tally:
+    """Run every case through `gmsc validate --format json` and `gmsc import` as
+    subprocesses, against a fresh empty store per case, and count the outcomes."""
+    gmsc = _gmsc()
+    tally = Tally()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        template = work / "template.db"
+        subprocess.run(
+            [*gmsc, "--db", str(template), "init", "--empty"], check=True, capture_output=True
+        )
+        for item in cases:
+            tally.tried += 1
+            source = work / item.name
+            source.write_bytes(item.content())
+            store = work / "store.db"
+            shutil.copyfile(template, store)
+            before = _sha256(store)
+            base = [*gmsc, "--db", str(store)]
+            checked = subprocess.run(
+                [*base, "validate", "--format", "json", str(source)], capture_output=True, text=True
+            )
+            imported = subprocess.run(
+                [*base, "import", str(source)], capture_output=True, text=True
+            )
+            problems = []
+            for what, done in (("validate", checked), ("import", imported)):
+                tally.exit_codes.add(done.returncode)
+                if "Traceback" in done.stdout + done.stderr:
+                    tally.tracebacks += 1
+                    problems.append(f"{what}: traceback")
+                if done.returncode != item.exit_code:
+                    problems.append(f"{what}: exit {done.returncode}, not {item.exit_code}")
+            try:
+                findings = json.loads(checked.stdout)["findings"]
+            except (ValueError, KeyError):
+                findings = []
+                problems.append("validate: no JSON report")
+            for expected in item.findings:
+                if not _reports(expected, str(source), findings):
+                    problems.append(f"validate: {expected} not reported")
+                text = f"{source}:{expected}".replace(":*:", ":")
+                if expected.column is not None and text not in imported.stderr:
+                    problems.append(f"import: {expected} not reported")
+            if not item.accepted and _sha256(store) != before:
+                problems.append("import: the store changed")
+            source.unlink()
+            if problems:
+                tally.failures.append(f"{item.name}: " + "; ".join(problems))
+            else:
+                tally.clean += 1
+    return tally
+
+
+def main() -> None:
+    """Print the figures: inputs tried, clean findings, exit codes seen, tracebacks."""
+    tally = run_corpus()
+    accepted = sum(1 for c in CASES if c.accepted)
+    print(f"hostile inputs tried: {tally.tried} ({accepted} of them valid after all: accepted)")
+    print(f"clean findings:       {tally.clean} (expected findings at their line and column,")
+    print("                      expected exit codes, store unchanged, no traceback)")
+    print(f"exit codes seen:      {sorted(tally.exit_codes)}")
+    print(f"tracebacks:           {tally.tracebacks}")
+    for failure in tally.failures:
+        print(f"NOT CLEAN  {failure}")
+
+
+if __name__ == "__main__":
+    main()
