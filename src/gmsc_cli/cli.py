@@ -419,7 +419,7 @@ class _ImportBars:
 
     def reading(self, name: str, done: int, total: int) -> None:
         """Lines of one file read."""
-        self._advance(f"reading {name} (lines)", done, total)
+        self._advance(f"reading {Path(name).name} (lines)", done, total)
 
     def writing(self, done: int, total: int) -> None:
         """Entries written."""

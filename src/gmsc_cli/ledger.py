@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from gmsc_cli.model import Cohort, Ledger
 
 
-@dataclass(frozen=True, slots=True)
-class CohortFigures:
+class CohortFigures(NamedTuple):
     """One row of `gmsc totals`: what a cohort declared, lists, and adds."""
 
     year: int
@@ -29,13 +28,12 @@ class CohortFigures:
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of a cohort in `gmsc totals --format json`."""
-        row = asdict(self)
+        row = self._asdict()
         del row["repeat_codes"]
         return row
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(NamedTuple):
     """The per-cohort rows and the final totals through a year."""
 
     cohorts: tuple[CohortFigures, ...]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from gmsc_cli.findings import Pos
 
@@ -21,8 +22,7 @@ NOWHERE = Pos("", 0, 0)
 """The position of a value that did not come from a file (the store, a default)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One region named as a member of one cohort."""
 
     code: str
@@ -58,8 +58,7 @@ class Cohort:
         return self.field_pos.get(key, self.pos)
 
 
-@dataclass(frozen=True, slots=True)
-class Published:
+class Published(NamedTuple):
     """An official running total: `unique` distinct regions through year `through`."""
 
     through: int

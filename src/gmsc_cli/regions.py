@@ -45,9 +45,9 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 __all__ = [
     "Province",
@@ -72,16 +72,14 @@ _KEP_ABBREVIATED = re.compile(r"\bKep\.(?=\s)")
 _KEP_FULL = re.compile(r"\bKepulauan\b")
 
 
-@dataclass(frozen=True, slots=True)
-class Province:
+class Province(NamedTuple):
     """A province (provinsi) of the reference list: ``Province("73", "Sulawesi Selatan")``."""
 
     code: str
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class Region:
+class Region(NamedTuple):
     """A kabupaten or kota of the reference list, identified by its Kemendagri code."""
 
     code: str
@@ -96,8 +94,7 @@ class Region:
     """Name of the province, e.g. ``"Sulawesi Selatan"``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     """The outcome of resolving a text: one region, or candidates, or suggestions."""
 
     text: str

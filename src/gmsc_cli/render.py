@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gmsc_cli.findings import Finding, Findings, Severity
 
@@ -88,8 +86,7 @@ def summary_line(findings: Findings, files: int) -> str:
 # --- tables -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     """A table column: the key in each row, its header, and whether it is a number."""
 
     key: str
@@ -97,8 +94,7 @@ class Column:
     numeric: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Tabular:
+class Tabular(NamedTuple):
     """A result that renders as a table, JSON, CSV or Markdown."""
 
     title: str
@@ -152,7 +148,6 @@ def table_text(result: Tabular, *, styled: bool, width: int) -> str:
     natural width; on a terminal it fills `width`, unless its natural width is more, and
     then the terminal wraps its lines rather than the table cutting a number."""
     from rich.console import Console
-    from rich.measure import Measurement
 
     table = table_renderable(result, boxed=styled)
     console = Console(
@@ -168,10 +163,17 @@ def table_text(result: Tabular, *, styled: bool, width: int) -> str:
         soft_wrap=False,
         legacy_windows=False,
     )
-    needed = Measurement.get(console, console.options.update_width(10_000), table)
-    # Rich can squeeze a column below its minimum when the table is narrower than its
-    # natural width, so a table is never laid out narrower than that.
-    console.width = needed.maximum if not styled or needed.maximum > width else width
+    if styled:
+        from rich.measure import Measurement
+
+        needed = Measurement.get(console, console.options.update_width(10_000), table)
+        # Rich can squeeze a column below its minimum when the table is narrower than its
+        # natural width, so a table is never laid out narrower than that.
+        console.width = max(needed.maximum, width)
+    else:
+        # Off a terminal the table takes its natural width: on a console wider than any
+        # table Rich lays it out exactly so, without a measuring pass of its own.
+        console.width = 100_000
     console.print(table)
     output = console.file
     assert isinstance(output, io.StringIO)
@@ -181,6 +183,8 @@ def table_text(result: Tabular, *, styled: bool, width: int) -> str:
 def as_csv(result: Tabular) -> str:
     """RFC 4180 CSV with a header row (the footer row last, when there is one)."""
     out = io.StringIO()
+    import csv
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([col.key for col in result.columns])
     for row in [*result.rows, *([result.footer] if result.footer else [])]:

@@ -17,11 +17,10 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gmsc_cli.errors import EnvironmentFailure
 from gmsc_cli.findings import Pos
@@ -43,8 +42,7 @@ Progress = Callable[[int, int], None]
 """Told (done, total) as a long step advances; drawn as a bar on a terminal."""
 
 
-@dataclass(frozen=True, slots=True)
-class Receipt:
+class Receipt(NamedTuple):
     """One import: which file, its content hash, when, and what it changed."""
 
     file: str
