@@ -3,9 +3,9 @@
 Run by hand (not part of the tests), from the repository, with the product installed
 as users install it (an editable install adds its own import-time cost):
 
-    python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install '.[bench]'
-    /tmp/bench-venv/bin/python benchmarks/bench.py                 # N = 100,000 memberships
-    /tmp/bench-venv/bin/python benchmarks/bench.py --memberships 20000 --repeat 3
+    python3 -m venv .venv-bench && .venv-bench/bin/pip install '.[bench]'
+    .venv-bench/bin/python benchmarks/bench.py                 # N = 100,000 memberships
+    .venv-bench/bin/python benchmarks/bench.py --memberships 20000 --repeat 3
 
 Each pair of commands is run alternately, `--repeat` times each; the table reports the
 medians of wall time (and of peak memory, from the child's rusage) and their ratios.
