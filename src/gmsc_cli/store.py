@@ -18,14 +18,13 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gmsc_cli.errors import EnvironmentFailure
 from gmsc_cli.findings import Pos
 from gmsc_cli.model import Cohort, Entry, Ledger, Published
-from gmsc_cli.regions import reference
+from gmsc_cli.regions import DATA, reference
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -62,7 +61,7 @@ def default_path() -> Path:
 
 def bundled_dataset() -> tuple[str, bytes]:
     """The cohorts shipped with the package (one source with the repository's data/)."""
-    shipped = resources.files("gmsc_cli").joinpath("data", "cohorts.yaml")
+    shipped = DATA / "cohorts.yaml"
     if shipped.is_file():
         return "bundled cohorts.yaml", shipped.read_bytes()
     # An editable install runs from the source tree, where the file is data/cohorts.yaml.
