@@ -390,3 +390,100 @@ class TestUnusableStores:
             "not a directory\n"
             "  hint: choose another place with --db or GMSC_DB\n"
         )
+
+
+class TestDamagedValues:
+    """A store that is sound SQLite but holds values no gmsc writes (hand edits, damage)."""
+
+    HINT = (
+        "  hint: gmsc doctor checks it; restore it from a backup, or move it aside and "
+        "import the ledger again\n"
+    )
+
+    def damage(self, run: Run, isolated_store: Path, sql: str) -> str:
+        """Create the bundled store, change it with `sql`, and return its digest."""
+        assert run("init").exit_code == 0
+        con = sqlite3.connect(isolated_store)
+        con.executescript(sql)
+        con.commit()
+        con.close()
+        return digest(isolated_store)
+
+    @pytest.mark.parametrize(
+        ("sql", "detail"),
+        [
+            (
+                "UPDATE entry SET sources = 'not json' WHERE year = 2017 AND position = 0",
+                "JSONDecodeError: Expecting value: line 1 column 1 (char 0)",
+            ),
+            (
+                "UPDATE entry SET sources = '{\"a\": 1}' WHERE year = 2017 AND position = 0",
+                "ValueError: sources {'a': 1} is not a list of texts",
+            ),
+            (
+                "UPDATE cohort SET mou_date = 'garbage' WHERE year = 2017",
+                "ValueError: Invalid isoformat string: 'garbage'",
+            ),
+            (
+                "PRAGMA foreign_keys = OFF; "
+                "UPDATE entry SET code = '99.99' WHERE year = 2017 AND position = 0",
+                "ValueError: entry 2017/99.99: no kabupaten/kota has that code",
+            ),
+            (
+                "UPDATE entry SET status = 'weird' WHERE year = 2017 AND position = 0",
+                "ValueError: entry 2017/14.05: status 'weird'",
+            ),
+        ],
+    )
+    def test_bad_values_exit_3(self, run: Run, isolated_store: Path, sql: str, detail: str) -> None:
+        """If a stored value cannot be read back (bad JSON, a bad date, an unknown code or
+        status), then reading commands exit 3 naming the store and the value, and the
+        file is left as it was."""
+        before = self.damage(run, isolated_store, sql)
+        for command in (["totals"], ["cohort", "2017"], ["export"]):
+            result = run(*command)
+            assert result.exit_code == 3, result
+            assert result.stderr == (
+                f"gmsc: the store {isolated_store} holds values gmsc cannot read ({detail})\n"
+                + self.HINT
+            )
+        assert digest(isolated_store) == before
+
+    @pytest.mark.parametrize("version", ["x", "0", "-1"])
+    def test_impossible_schema_version_exits_3(
+        self, run: Run, isolated_store: Path, version: str
+    ) -> None:
+        """If the store records a schema version no gmsc writes, then commands exit 3
+        instead of attempting a migration."""
+        self.damage(
+            run,
+            isolated_store,
+            f"UPDATE gmsc_meta SET value = '{version}' WHERE key = 'schema_version'",
+        )
+        for command in (["totals"], ["import", "--history"]):
+            result = run(*command)
+            assert result.exit_code == 3, result
+            assert result.stderr == (
+                f"gmsc: the store {isolated_store} records schema version {version!r}, "
+                "which no gmsc writes\n"
+                "  hint: restore it from a backup, or move it aside and import the ledger "
+                "again\n"
+            )
+
+
+class TestBusyTimeout:
+    """GMSC_BUSY_TIMEOUT sets how long a command waits for another writer."""
+
+    @pytest.mark.parametrize("written", ["abc", "-1", "1e9"])
+    def test_unusable_value_exits_3(
+        self, run: Run, monkeypatch: pytest.MonkeyPatch, written: str
+    ) -> None:
+        """If GMSC_BUSY_TIMEOUT is not a sane number of seconds, then a command that opens
+        the store exits 3 naming the variable, with no traceback."""
+        monkeypatch.setenv("GMSC_BUSY_TIMEOUT", written)
+        result = run("totals")
+        assert result.exit_code == 3, result
+        assert result.stderr == (
+            f"gmsc: GMSC_BUSY_TIMEOUT is {written!r}; it must be a number of seconds\n"
+            "  hint: set it to, say, 15, or unset it\n"
+        )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gmsc_cli.errors import EnvironmentFailure
 from gmsc_cli.findings import Pos
-from gmsc_cli.model import Cohort, Entry, Ledger, Published
+from gmsc_cli.model import STATUSES, Cohort, Entry, Ledger, Published
 from gmsc_cli.regions import DATA, reference
 
 if TYPE_CHECKING:
@@ -31,8 +31,28 @@ if TYPE_CHECKING:
 
     from gmsc_cli.plan import Plan
 
-BUSY_SECONDS = float(os.environ.get("GMSC_BUSY_TIMEOUT", "15"))
-"""How long a command waits for another gmsc's write to finish before saying 'busy'."""
+BUSY_SECONDS = 15.0
+"""How long a command waits for another gmsc's write to finish before saying 'busy'
+(the environment variable GMSC_BUSY_TIMEOUT, in seconds, overrides it)."""
+
+
+def busy_seconds() -> float:
+    """The wait for a busy store: GMSC_BUSY_TIMEOUT, else BUSY_SECONDS."""
+    written = os.environ.get("GMSC_BUSY_TIMEOUT")
+    if written is None:
+        return BUSY_SECONDS
+    try:
+        seconds = float(written)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 86_400:
+        raise EnvironmentFailure(
+            f"GMSC_BUSY_TIMEOUT is {written!r}; it must be a number of seconds",
+            hint="set it to, say, 15, or unset it",
+        )
+    return seconds
+
+
 SCHEMA_VERSION = 1
 """The version of the tables this gmsc writes (models.SCHEMA_VERSION mirrors it)."""
 
@@ -80,11 +100,14 @@ def content_hash(data: bytes) -> str:
 
 
 def _texts(value: Any) -> tuple[str, ...]:
+    """A JSON list of texts (a sources column) as a tuple."""
     if value is None:
         return ()
     if isinstance(value, str):
         value = json.loads(value)
-    return tuple(str(v) for v in value)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"sources {value!r} is not a list of texts")
+    return tuple(value)
 
 
 def _day(value: Any) -> date | None:
@@ -94,7 +117,19 @@ def _day(value: Any) -> date | None:
 
 
 def read_ledger(query: Query, where: str) -> Ledger:
-    """The stored ledger, through `query` (one read transaction's SELECTs)."""
+    """The stored ledger, through `query` (one read transaction's SELECTs); values that no
+    gmsc writes (edited by hand, damaged) are an environment failure, not a crash."""
+    try:
+        return _read_ledger(query, where)
+    except (ValueError, TypeError, KeyError) as exc:  # JSONDecodeError is a ValueError
+        raise EnvironmentFailure(
+            f"the store {where} holds values gmsc cannot read ({type(exc).__name__}: {exc})",
+            hint="gmsc doctor checks it; restore it from a backup, or move it aside and "
+            "import the ledger again",
+        ) from None
+
+
+def _read_ledger(query: Query, where: str) -> Ledger:
     regions = reference().regions
     meta: dict[str, str] = dict(query("SELECT key, value FROM gmsc_meta"))
     here = Pos(where, 0, 0)
@@ -102,9 +137,12 @@ def read_ledger(query: Query, where: str) -> Ledger:
     for year, code, status, sources, note in query(
         "SELECT year, code, status, sources, note FROM entry ORDER BY year, position"
     ):
-        region = regions.get(code)
-        name = region.name if region else code
-        entries.setdefault(year, []).append(Entry(code, name, status, _texts(sources), note, here))
+        if code not in regions:
+            raise ValueError(f"entry {year}/{code}: no kabupaten/kota has that code")
+        if status not in STATUSES:
+            raise ValueError(f"entry {year}/{code}: status {status!r}")
+        entry = Entry(code, regions[code].name, status, _texts(sources), note, here)
+        entries.setdefault(year, []).append(entry)
     cohorts = tuple(
         Cohort(
             year=year,
@@ -152,7 +190,15 @@ def _schema_version(query: Query, where: str) -> int | None:
             hint="point --db (or GMSC_DB) at a gmsc store, or at a new file",
         )
     rows = query("SELECT value FROM gmsc_meta WHERE key = 'schema_version'")
-    return int(rows[0][0]) if rows else None
+    if not rows:
+        return None
+    written = rows[0][0]
+    if not str(written).isdigit() or int(written) < 1:
+        raise EnvironmentFailure(
+            f"the store {where} records schema version {written!r}, which no gmsc writes",
+            hint="restore it from a backup, or move it aside and import the ledger again",
+        )
+    return int(written)
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -194,7 +240,7 @@ class Store:
         if "locked" in text or "busy" in text:
             return EnvironmentFailure(
                 f"the store {self.where} is busy: another gmsc is writing to it",
-                hint=f"try again (waited {BUSY_SECONDS:g} s; GMSC_BUSY_TIMEOUT sets the wait)",
+                hint=f"try again (waited {busy_seconds():g} s; GMSC_BUSY_TIMEOUT sets the wait)",
             )
         if "not a database" in text or "malformed" in text or "corrupt" in text:
             return EnvironmentFailure(
@@ -225,10 +271,19 @@ class Store:
     # -- reading --
 
     def exists(self) -> bool:
-        """True when the store has been created (a SQLite file that is not empty)."""
-        if self.path is None:
-            return True
-        return self.path.is_file() and self.path.stat().st_size > 0
+        """True when the store has been created: a SQLite file that is not empty, or a
+        database (named by URL) that has gmsc's tables."""
+        if self.path is not None:
+            return self.path.is_file() and self.path.stat().st_size > 0
+        from sqlalchemy import inspect
+
+        with self._translated():
+            engine = self._engine()
+            try:
+                with engine.connect() as conn:
+                    return bool(inspect(conn).has_table("gmsc_meta"))
+            finally:
+                engine.dispose()
 
     @contextmanager
     def _reader(self) -> Iterator[Query]:
@@ -239,7 +294,7 @@ class Store:
                 con = sqlite3.connect(
                     f"{self.path.resolve().as_uri()}?mode=ro",
                     uri=True,
-                    timeout=BUSY_SECONDS,
+                    timeout=busy_seconds(),
                     isolation_level=None,
                 )
                 try:
@@ -307,7 +362,7 @@ class Store:
                     f"cannot create the directory of the store {self.where}: {exc.strerror or exc}",
                     hint="choose another place with --db or GMSC_DB",
                 ) from None
-            engine = create_engine(self.url, connect_args={"timeout": BUSY_SECONDS})
+            engine = create_engine(self.url, connect_args={"timeout": busy_seconds()})
 
             @event.listens_for(engine, "connect")
             def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -354,7 +409,7 @@ class Store:
             return
         try:
             con = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_SECONDS
+                f"{self.path.resolve().as_uri()}?mode=rw", uri=True, timeout=busy_seconds()
             )
             try:
                 con.execute("SELECT count(*) FROM sqlite_master").fetchall()
