@@ -6,7 +6,7 @@ the 514 official regions, and `declared_repeats` is exactly the number of its me
 seen in an earlier cohort, so `gmsc validate` passes. Also writes the same memberships as
 a JSON list of rows for `sqlite-utils insert`.
 
-    python benchmarks/generate.py --memberships 100000 --out /tmp/bench
+    python benchmarks/generate.py --memberships 100000 --out bench-data
 """
 
 from __future__ import annotations

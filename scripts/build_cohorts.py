@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from gmsc_cli.regions import reference  # noqa: E402  (needs the path set above)
 
-DEFAULT_CSV = ROOT.parent / "shared" / "research" / "gmsc_cohorts_2017_2022.csv"
+DEFAULT_CSV = ROOT / "data" / "research" / "gmsc_cohorts_2017_2022.csv"
 DEFAULT_OUTPUT = ROOT / "data" / "cohorts.yaml"
 STATUSES = ("confirmed", "probable", "disputed", "withdrawn")
 PARTICIPATING = ("confirmed", "probable")
@@ -102,7 +102,7 @@ HEADER = """\
 # the declared cohort sizes and the published running totals.
 #
 # This file is the source of truth (format 1, see the README). It was transcribed once
-# from the research table gmsc_cohorts_2017_2022.csv by scripts/build_cohorts.py; edit
+# from data/research/gmsc_cohorts_2017_2022.csv by scripts/build_cohorts.py; edit
 # it by hand from now on and check it with `gmsc validate data/cohorts.yaml`.
 """
 

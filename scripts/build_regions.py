@@ -30,7 +30,7 @@ EXPECTED_KOTA = 98
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "gmsc_cli" / "data"
-RESEARCH = ROOT.parent / "shared" / "research"
+RESEARCH = ROOT / "data" / "research"
 COPIED_FROM_RESEARCH = ("aliases.csv", "legacy_codes.csv")
 
 

@@ -18,7 +18,7 @@ from gmsc_cli.regions import Reference, Region, normalize, reference
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "gmsc_cli" / "data"
-RESEARCH = ROOT.parent / "shared" / "research"
+RESEARCH = ROOT / "data" / "research"
 
 #: The 26 bare names that are both a kabupaten and a kota: (kabupaten code, kota code).
 AMBIGUOUS = {
@@ -148,11 +148,9 @@ class TestShippedFiles:
 
     @pytest.mark.parametrize("name", ["aliases.csv", "legacy_codes.csv"])
     def test_research_copies(self, name: str) -> None:
-        """If the research folder is present, then the shipped copies equal its files."""
-        source = RESEARCH / name
-        if not source.exists():
-            pytest.skip(f"{source} is not available")
-        assert (DATA / name).read_bytes() == source.read_bytes()
+        """If the package's aliases and old codes are compared with data/research, then they
+        are the same files."""
+        assert (DATA / name).read_bytes() == (RESEARCH / name).read_bytes()
 
 
 class TestCodes:
@@ -422,8 +420,6 @@ class TestResearchData:
     def test_research_rows(self, ref: Reference) -> None:
         """If a research row's kind and name are resolved, then they land in the row's province."""
         path = RESEARCH / "gmsc_cohorts_2017_2022.csv"
-        if not path.exists():
-            pytest.skip(f"{path} is not available")
         with path.open(newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         assert rows
