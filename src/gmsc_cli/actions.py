@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -10,7 +9,7 @@ from gmsc_cli.checks import check
 from gmsc_cli.errors import DataError
 from gmsc_cli.findings import Findings, Severity
 from gmsc_cli.ledger import Totals, compute
-from gmsc_cli.loader import load
+from gmsc_cli.loader import load_all
 from gmsc_cli.model import Ledger
 from gmsc_cli.plan import Plan, plan_import
 from gmsc_cli.render import Column, Tabular
@@ -104,12 +103,7 @@ def import_files(
     """Validate `sources` with the stored ledger as one ledger and write them in one
     transaction (nothing with `dry_run`); refuse on errors or conflicts."""
     findings = Findings()
-    incoming = Ledger()
-    for name, data in sources:
-        on_read = None
-        if progress is not None:
-            on_read = functools.partial(progress.reading, name)
-        incoming = incoming.merged(load(name, data, findings, on_read))
+    incoming = load_all(sources, findings, progress.reading if progress is not None else None)
     _refuse_if_failed(findings, "the files have")
     outcome: list[ImportOutcome] = []
 
@@ -122,10 +116,10 @@ def import_files(
                 f"cohort {conflict.year} is already in the store with different content",
                 "import with --replace to replace it (gmsc export shows the stored one)",
             )
-        check(plan.result, findings)
+        after = check(plan.result, findings)
         _refuse_if_failed(findings, "the import has")
         outcome.append(
-            ImportOutcome(plan, compute(stored), compute(plan.result), _notable(findings), dry_run)
+            ImportOutcome(plan, compute(stored), after, _notable(findings), dry_run)
         )
         return None if dry_run else plan
 
@@ -147,9 +141,7 @@ def create_store(store: Store, *, bundled: bool) -> int:
 
     sources = [bundled_dataset()] if bundled else []
     findings = Findings()
-    incoming = Ledger()
-    for name, data in sources:
-        incoming = incoming.merged(load(name, data, findings))
+    incoming = load_all(sources, findings)
     _refuse_if_failed(findings, "the bundled dataset has")
     plan = store.transaction(
         lambda stored, _created: plan_import(stored, incoming, replace=False), files=sources

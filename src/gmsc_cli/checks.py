@@ -1,12 +1,12 @@
-"""The ledger-wide checks of SPEC §5 (the per-value ones happen while loading)."""
+"""The ledger-wide checks (README, "Finding codes") (the per-value ones happen while loading)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from gmsc_cli.findings import Findings, Pos
-from gmsc_cli.ledger import compute, cumulative_declared_through, in_year_order
-from gmsc_cli.loader import load
+from gmsc_cli.ledger import Totals, compute, cumulative_declared_through, in_year_order
+from gmsc_cli.loader import load_all
 from gmsc_cli.model import Ledger
 
 
@@ -15,15 +15,14 @@ def validate(
 ) -> tuple[Ledger, Findings]:
     """Load files (name, bytes) as one ledger, on top of `base` (the store), and check it."""
     findings = Findings()
-    ledger = base or Ledger()
-    for name, data in sources:
-        ledger = ledger.merged(load(name, data, findings))
+    ledger = (base or Ledger()).merged(load_all(sources, findings))
     check(ledger, findings)
     return ledger, findings
 
 
-def check(ledger: Ledger, findings: Findings) -> None:
-    """Record every cross-entry and cross-cohort problem of `ledger` in `findings`."""
+def check(ledger: Ledger, findings: Findings) -> Totals:
+    """Record every cross-entry and cross-cohort problem of `ledger` in `findings`, and
+    return the figures (ledger.compute) the checks were made against."""
     first_year: dict[int, Pos] = {}
     for cohort in ledger.cohorts:
         if cohort.year in first_year:
@@ -91,3 +90,4 @@ def check(ledger: Ledger, findings: Findings) -> None:
                 f"cohorts' declared figures add up to {expected}",
                 "check the cohorts' 'declared' and 'declared_repeats', or the published figure",
             )
+    return totals

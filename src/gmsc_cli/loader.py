@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import gc
 import re
 from collections.abc import Callable, Iterable
@@ -388,6 +389,11 @@ def decode(name: str, data: bytes, findings: Findings) -> str | None:
 # --- tree → model -----------------------------------------------------------------------
 
 
+def _is_number(node: Scalar) -> bool:
+    """True when YAML read the scalar as a number (not a boolean, which is an int too)."""
+    return isinstance(node.value, int | float) and not isinstance(node.value, bool)
+
+
 def _describe(node: Node) -> str:
     """What a value is, in a maintainer's words, for wrong-type messages."""
     if isinstance(node, Mapping):
@@ -659,7 +665,7 @@ class _Reader:
     def entry(self, node: Node) -> Entry | None:
         """One named member: a name or code, or a mapping with code/name/status/..."""
         if isinstance(node, Scalar):
-            if isinstance(node.value, int | float) and not isinstance(node.value, bool):
+            if _is_number(node):
                 self.code_not_string(node)
                 return None
             text = self.text(node, "a region")
@@ -672,11 +678,7 @@ class _Reader:
         region: Region | None = None
         if "code" in keys:
             code_node = keys["code"]
-            if (
-                isinstance(code_node, Scalar)
-                and isinstance(code_node.value, int | float)
-                and (not isinstance(code_node.value, bool))
-            ):
+            if isinstance(code_node, Scalar) and _is_number(code_node):
                 self.code_not_string(code_node)
             else:
                 code = self.text(code_node, "code")
@@ -755,27 +757,19 @@ class _Reader:
                 )
             return found.region
         if found.candidates:
-            listed = ", ".join(f"{r.name} ({r.code})" for r in found.candidates)
             self.findings.error(
                 "ambiguous-region",
                 node.pos,
-                f"'{_shown(text)}' is ambiguous: {listed}",
+                f"'{_shown(text)}' is ambiguous: {found.candidate_list()}",
                 "write the full name (Kabupaten …/Kota …) or the code",
             )
             return None
         what = "code" if _CODE.fullmatch(text.strip()) else "name"
-        hint = None
-        if found.suggestions:
-            hint = (
-                "did you mean "
-                + " or ".join(f"{r.name} ({r.code})" for r in found.suggestions)
-                + "?"
-            )
         self.findings.error(
             "unknown-region",
             node.pos,
             f"no kabupaten/kota has the {what} '{_shown(text)}'",
-            hint,
+            found.did_you_mean(),
         )
         return None
 
@@ -818,3 +812,17 @@ def load(
     finally:
         if collecting:
             gc.enable()
+
+
+def load_all(
+    sources: Iterable[tuple[str, bytes]],
+    findings: Findings,
+    on_read: Callable[[str, int, int], None] | None = None,
+) -> Ledger:
+    """Files (name, bytes) given together, loaded as one ledger; `on_read` is told
+    (file name, lines read, lines in all) as each file is read."""
+    ledger = Ledger()
+    for name, data in sources:
+        told = None if on_read is None else functools.partial(on_read, name)
+        ledger = ledger.merged(load(name, data, findings, told))
+    return ledger

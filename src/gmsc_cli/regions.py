@@ -107,6 +107,16 @@ class Resolution(NamedTuple):
     legacy_code: str | None = None
     """When the text was a pre-2022 Papua code: that old code (``region`` is the current one)."""
 
+    def candidate_list(self) -> str:
+        """The candidates of an ambiguous text: ``Kabupaten Bogor (32.01), Kota Bogor (32.71)``."""
+        return ", ".join(f"{r.name} ({r.code})" for r in self.candidates)
+
+    def did_you_mean(self) -> str | None:
+        """The suggestions of an unknown text as a hint, or None when there are none."""
+        if not self.suggestions:
+            return None
+        return "did you mean " + " or ".join(f"{r.name} ({r.code})" for r in self.suggestions) + "?"
+
     @property
     def ambiguous(self) -> bool:
         """True when the text names two or more regions and none was chosen."""

@@ -1,7 +1,7 @@
 """The analysts' reports as plain values: totals, provinces, one cohort, one region, repeats.
 
 Each function takes a ledger and returns a `Tabular` (for table/CSV/Markdown) or the
-JSON document of SPEC §6; rendering is render.py's business, printing cli.py's.
+JSON document the README documents; rendering is render.py's business, printing cli.py's.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ TOTALS_COLUMNS = (
 
 
 def totals_json(ledger: Ledger, totals: Totals) -> dict[str, Any]:
-    """`gmsc totals --format json`, exactly the shape of SPEC §6."""
+    """`gmsc totals --format json`, exactly the shape the README documents (a public API)."""
     return {
         "programme": ledger.programme,
         "through": totals.through,
@@ -47,7 +47,7 @@ def totals_json(ledger: Ledger, totals: Totals) -> dict[str, Any]:
 
 
 def totals_table(ledger: Ledger, totals: Totals) -> Tabular:
-    """The per-cohort table of SPEC §4 with the final totals as its footer."""
+    """The per-cohort table of the arithmetic with the final totals as its footer."""
     rows = [row.as_dict() for row in totals.cohorts]
     footer = {
         "year": "Total",
@@ -172,13 +172,10 @@ def resolve_region(text: str) -> Region:
     if found.region is not None:
         return found.region
     if found.candidates:
-        listed = ", ".join(f"{r.name} ({r.code})" for r in found.candidates)
-        raise DataError(f"'{text}' is ambiguous: {listed}", hint="give the full name or code")
-    hint = None
-    if found.suggestions:
-        hint = "did you mean " + " or ".join(f"{r.name} ({r.code})" for r in found.suggestions)
-        hint += "?"
-    raise DataError(f"no kabupaten/kota is called '{text}'", hint=hint)
+        raise DataError(
+            f"'{text}' is ambiguous: {found.candidate_list()}", hint="give the full name or code"
+        )
+    raise DataError(f"no kabupaten/kota is called '{text}'", hint=found.did_you_mean())
 
 
 def region_history(ledger: Ledger, region: Region) -> Tabular:
@@ -244,8 +241,8 @@ def repeats_table(ledger: Ledger) -> Tabular:
 
 
 def totals(ledger: Ledger, *, through: int | None = None) -> Totals:
-    """SPEC §4's figures, refusing a year before the first cohort."""
-    if through is not None and ledger.cohorts and through < min(c.year for c in ledger.cohorts):
-        first = min(c.year for c in ledger.cohorts)
+    """The per-cohort figures and totals, refusing a year before the first cohort."""
+    first = min((c.year for c in ledger.cohorts), default=None)
+    if through is not None and first is not None and through < first:
         raise DataError(f"there is no cohort up to {through}", hint=f"the first cohort is {first}")
     return compute(ledger, through=through)
