@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,6 @@ def isolated_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GMSC_TRACEBACK", raising=False)
     yield db
 
 
@@ -68,5 +66,3 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
 
     return _write
 
-
-os.environ.setdefault("COLUMNS", "120")

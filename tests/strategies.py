@@ -159,7 +159,7 @@ def dump(data: object) -> str:
 
 @dataclass
 class ValidLedger:
-    """A valid format-1 document and the figures of SPEC §4 it must compute to."""
+    """A valid format-1 document and the figures of the arithmetic it must compute to."""
 
     document: dict[str, Any]
     cumulative_declared: list[int] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""Tests of the arithmetic of SPEC §4: a complete ledger's two totals agree, in any spelling."""
+"""The arithmetic: a complete ledger's two totals agree, in any spelling."""
 
 from __future__ import annotations
 

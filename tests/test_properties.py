@@ -15,7 +15,7 @@ from gmsc_cli.findings import Findings, Severity
 from gmsc_cli.ledger import compute
 
 KNOWN_CODES = {
-    # SPEC §5
+    # the finding codes of the README
     "yaml-syntax",
     "duplicate-key",
     "unknown-field",

@@ -37,7 +37,7 @@ COHORT_KEYS = (
     "cumulative_declared",
     "cumulative_identified",
 )
-"""The 13 keys of a cohort in `gmsc totals --format json` (SPEC §6), in order."""
+"""The 13 keys of a cohort in `gmsc totals --format json` (a public shape), in order."""
 
 SYNTHETIC = dedent(
     """\
@@ -69,7 +69,7 @@ SYNTHETIC = dedent(
 
 
 def cohort_row(*values: int | None) -> dict[str, int | None]:
-    """A cohort of `totals --format json`, its 13 values in SPEC §6's order."""
+    """A cohort of `totals --format json`, its 13 values in the documented order."""
     return dict(zip(COHORT_KEYS, values, strict=True))
 
 
@@ -298,7 +298,7 @@ def province_rows(text: str) -> list[dict[str, Any]]:
 
 @pytest.mark.usefixtures("bundled")
 class TestBundledFigures:
-    """The official figures of SPEC §1 and what the named lists support."""
+    """The official figures (141 by 2021, 191 by 2022) and what the named lists support."""
 
     def test_per_cohort_figures(self, run: Run) -> None:
         """If the bundled data is totalled, then declared is 25/50/25/48/50, the official
@@ -402,7 +402,7 @@ class TestBundledTotalsFormats:
     """`gmsc totals` of the bundled data, in every format."""
 
     def test_json(self, run: Run) -> None:
-        """If --format json is asked for, then the document has SPEC §6's shape and values."""
+        """If --format json is asked for, then the document has the documented shape and values."""
         result = run("totals", "--format", "json")
         assert result.exit_code == 0, result
         assert result.stderr == ""

@@ -1171,7 +1171,7 @@ class TestFormats:
     """)
 
     def test_json_shape(self, run: Run, write: Write) -> None:
-        """If --format json is given, then stdout is exactly SPEC §6's document."""
+        """If --format json is given, then stdout is exactly the documented JSON document."""
         path = write("mixed.yaml", self.MIXED)
         result = run("validate", "--format", "json", str(path))
         assert result.exit_code == 1, result

@@ -6,7 +6,7 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
-    """What the process tells the shell (SPEC §6); documented in the README."""
+    """What the process tells the shell ; documented in the README ("Exit codes")."""
 
     OK = 0
     DATA = 1

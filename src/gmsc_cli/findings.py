@@ -44,7 +44,7 @@ class Finding(NamedTuple):
     hint: str | None = None
 
     def as_dict(self) -> dict[str, object]:
-        """The JSON shape of SPEC §6."""
+        """The JSON shape documented in the README."""
         return {
             "file": self.pos.file,
             "line": self.pos.line,

@@ -1,4 +1,4 @@
-"""The arithmetic of SPEC §4: per-cohort figures and running totals, from the model alone."""
+"""The arithmetic (README, "The arithmetic"): per-cohort figures and running totals."""
 
 from __future__ import annotations
 
@@ -121,12 +121,3 @@ def cumulative_declared_through(totals: Totals, year: int) -> int:
             break
         value = row.cumulative_declared
     return value
-
-
-def region_years(ledger: Ledger) -> dict[str, list[tuple[int, str]]]:
-    """For each region code, the (year, status) of every entry naming it, in year order."""
-    history: dict[str, list[tuple[int, str]]] = {}
-    for cohort in in_year_order(ledger.cohorts):
-        for entry in cohort.entries:
-            history.setdefault(entry.code, []).append((cohort.year, entry.status))
-    return history

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from gmsc_cli.findings import Pos
 
 STATUSES = ("confirmed", "probable", "disputed", "withdrawn")
-"""Entry statuses of SPEC §3, in their canonical order."""
+"""Entry statuses of format 1 (README, "The data format"), in their canonical order."""
 
 PARTICIPATING = frozenset({"confirmed", "probable"})
 """Statuses that count as taking part in a cohort."""

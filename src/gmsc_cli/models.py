@@ -12,9 +12,6 @@ from datetime import date
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
-"""Bumped whenever the tables change; stores at an older version are upgraded in place."""
-
 
 class Meta(SQLModel, table=True):
     """Key/value facts about the store: schema_version, programme."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gmsc_cli.model import Cohort, Ledger, Published
+from gmsc_cli.model import Cohort, Ledger
 
 
 def cohort_content(cohort: Cohort) -> tuple[object, ...]:
@@ -30,16 +30,16 @@ class Plan:
     conflicts: tuple[Cohort, ...]
     result: Ledger
     published_changed: bool = False
+    programme_changed: bool = False
     incoming: dict[int, Cohort] = field(default_factory=dict)
+    """The files' cohorts by year (the first of a duplicated year), with their files."""
 
     @property
     def changes(self) -> bool:
         """True when the store would change."""
-        return bool(self.added or self.replaced or self.published_changed) or (
-            self.programme_changed
+        return bool(
+            self.added or self.replaced or self.published_changed or self.programme_changed
         )
-
-    programme_changed: bool = False
 
 
 def plan_import(stored: Ledger, incoming: Ledger, *, replace: bool) -> Plan:
@@ -67,7 +67,7 @@ def plan_import(stored: Ledger, incoming: Ledger, *, replace: bool) -> Plan:
     changed = set(added) | set(replaced)
     cohorts = [c for c in stored.cohorts if c.year not in changed]
     # Files' duplicates stay in the result so the checks can report them.
-    cohorts += [c for c in incoming.cohorts if c.year in changed or c.year not in by_year]
+    cohorts += [c for c in incoming.cohorts if c.year in changed]
     published = {p.through: p for p in stored.published}
     published_changed = False
     for total in incoming.published:
@@ -94,8 +94,3 @@ def plan_import(stored: Ledger, incoming: Ledger, *, replace: bool) -> Plan:
         incoming=taken,
         programme_changed=programme != stored.programme,
     )
-
-
-def published_rows(ledger: Ledger) -> list[Published]:
-    """The published totals in year order."""
-    return sorted(ledger.published, key=lambda p: p.through)

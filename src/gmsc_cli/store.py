@@ -54,7 +54,7 @@ def busy_seconds() -> float:
 
 
 SCHEMA_VERSION = 1
-"""The version of the tables this gmsc writes (models.SCHEMA_VERSION mirrors it)."""
+"""The version of the tables (models.py) this gmsc writes; MIGRATIONS lead up to it."""
 
 Query = Callable[[str], list[tuple[Any, ...]]]
 Progress = Callable[[int, int], None]
@@ -318,8 +318,7 @@ class Store:
                 )
             self._check_version(version)
             if version >= SCHEMA_VERSION:
-                with self._translated():
-                    return read_ledger(query, self.where)
+                return read_ledger(query, self.where)
         # An older schema is upgraded only after the read transaction has ended: its shared
         # lock would otherwise keep the upgrade's commit waiting until "busy".
         return self._upgrade_then_read()
