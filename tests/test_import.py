@@ -740,3 +740,17 @@ class TestUnreadableFiles:
         assert result.stderr.startswith("Usage: gmsc import [OPTIONS] [files]...\n")
         assert "Invalid value: name at least one file, or '-' for standard input" in result.stderr
         assert digest(bundled_store) == before
+
+
+class TestImportOptions:
+    """Options that belong to `import --history` only."""
+
+    def test_format_without_history_is_a_usage_error(self, run: Run, write: Write) -> None:
+        """If --format or -o is given to an import (not --history), then it is refused as a
+        usage error (exit 2) instead of being silently ignored, and nothing is imported."""
+        path = write("c.yaml", COHORT_2023)
+        for extra in (["--format", "json"], ["-o", "out.json"]):
+            result = run("import", str(path), *extra)
+            assert result.exit_code == 2, result
+            assert "--format and -o go with --history" in result.stderr
+        assert "2023" not in run("import", "--history", "--format", "csv").stdout

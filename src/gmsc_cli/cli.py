@@ -363,6 +363,8 @@ def import_(
         document = [dict(row, sha256=r.sha256) for row, r in zip(table.rows, receipts, strict=True)]
         emit(table, format, output, document=document)
         return
+    if format is not None or output is not None:
+        raise typer.BadParameter("--format and -o go with --history")
     if not files:
         raise typer.BadParameter("name at least one file, or '-' for standard input")
     sources = read_inputs(files)  # a missing file fails before the store is created
