@@ -132,6 +132,40 @@ class TestReportPage:
         assert "Kabupaten Kudus, 2018:" in text  # a repeat's entry source
         assert "Surat Ditjen Aptika B-003/DJAI/AI.01.04/01/2022" in text  # a cohort source
 
+    def test_through_leaves_out_later_cohorts_sources(
+        self, run: Run, write: Write, tmp_path: Path
+    ) -> None:
+        """If --through 2017 is given, then the page shows the 2017 cohort's sources and
+        none of the 2021 and 2022 cohorts' (cohort, gap, entry or repeat sources)."""
+        cohort = (
+            "  - year: {year}\n    declared: 3\n    declared_repeats: {repeats}\n"
+            '    sources: ["letter of {year}"]\n'
+            "    regions:\n"  # Kota Palopo in each cohort: a repeat with entry sources
+            '      - {{name: Kota Palopo, status: confirmed, sources: ["palopo in {year}"]}}\n'
+        )
+        cohorts = "".join(
+            cohort.format(year=year, repeats=int(year > 2017)) for year in (2017, 2021, 2022)
+        )
+        ledger = write("three.yaml", "version: 1\ncohorts:\n" + cohorts)
+        assert run("init", "--empty").exit_code == 0
+        assert run("import", str(ledger)).exit_code == 0
+        target = tmp_path / "through.html"
+        assert run("report", "--through", "2017", "-o", str(target)).exit_code == 0
+        page = target.read_text(encoding="utf-8")
+        assert "letter of 2017" in page and "palopo in 2017" in page
+        for year in ("2021", "2022"):
+            assert f"letter of {year}" not in page and f"palopo in {year}" not in page
+        assert run("report", "-o", str(target)).exit_code == 0  # the whole ledger has them all
+        page = target.read_text(encoding="utf-8")
+        assert all(f"letter of {year}" in page for year in ("2017", "2021", "2022"))
+
+    def test_through_on_the_bundled_ledger(self, run: Run, tmp_path: Path) -> None:
+        """If the bundled ledger is reported --through 2017, then the 2022 cohort's
+        selection letter is not on the page."""
+        target = tmp_path / "2017.html"
+        assert run("report", "--through", "2017", "-o", str(target)).exit_code == 0
+        assert "Surat Ditjen Aptika B-003" not in target.read_text(encoding="utf-8")
+
     def test_text_is_escaped(self, run: Run, write: Write, tmp_path: Path) -> None:
         """If ledger text holds HTML (a title with <script>), then the page shows it as
         text and runs nothing."""

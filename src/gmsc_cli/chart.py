@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 
 from gmsc_cli.ledger import Totals
+from gmsc_cli.render import capture_console
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,6 @@ def _cells(value: int, scale: float) -> int:
 
 def totals_chart(totals: Totals, *, styled: bool, width: int) -> str:
     """Both pictures as text, at most `width` columns (at least room for short bars)."""
-    from rich.console import Console
     from rich.text import Text
 
     glyphs = BLOCKS if styled else ASCII
@@ -85,16 +85,7 @@ def totals_chart(totals: Totals, *, styled: bool, width: int) -> str:
         gap = row.cumulative_declared - row.cumulative_identified
         out.append(f" {row.cumulative_identified}" + (f" ({gap} not named)" if gap else "") + "\n")
 
-    console = Console(
-        file=io.StringIO(),
-        width=max(width, 60),
-        force_terminal=styled,
-        color_system="standard" if styled else None,
-        no_color=not styled,
-        highlight=False,
-        soft_wrap=True,
-        legacy_windows=False,
-    )
+    console = capture_console(max(width, 60), styled=styled, soft_wrap=True)
     console.print(out, end="")
     text = console.file
     assert isinstance(text, io.StringIO)

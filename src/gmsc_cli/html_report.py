@@ -9,13 +9,16 @@ escaped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import replace
 from html import escape
 
 from gmsc_cli import __version__
 from gmsc_cli.ledger import Totals, in_year_order
 from gmsc_cli.model import Ledger
-from gmsc_cli.reports import participants, provinces_table
+from gmsc_cli.regions import reference
+from gmsc_cli.render import Column, Tabular, as_html_table
+from gmsc_cli.reports import provinces_table, repeats_table, totals_table
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
@@ -52,33 +55,19 @@ def _sources(sources: Iterable[str | None], label: str = "Sources") -> str:
     return f'<div class="sources">{escape(label)}:<ul>{"".join(items)}</ul></div>'
 
 
-def _table(
-    headers: Sequence[tuple[str, bool]],
-    rows: Iterable[Sequence[object]],
-    footer: Sequence[object] | None = None,
-    table_id: str = "",
-) -> str:
-    """An HTML table; `headers` are (title, numeric) pairs."""
+def _table(result: Tabular, table_id: str) -> str:
+    """`result` as an HTML table that scrolls sideways when the page is narrower."""
+    return f'<div class="wide" id="{escape(table_id, quote=True)}">{as_html_table(result)}</div>'
 
-    def cells(values: Sequence[object], tag: str) -> str:
-        out = []
-        for (_, numeric), value in zip(headers, values, strict=True):
-            shown = "" if value is None else str(value)
-            css = ' class="n"' if numeric else ""
-            out.append(f"<{tag}{css}>{escape(shown)}</{tag}>")
-        return "".join(out)
 
-    numeric_class = ' class="n"'
-    head = "".join(
-        f'<th{numeric_class if numeric else ""} scope="col">{escape(title)}</th>'
-        for title, numeric in headers
-    )
-    body = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in rows)
-    foot = f"<tfoot><tr>{cells(footer, 'td')}</tr></tfoot>" if footer else ""
-    ident = f' id="{escape(table_id, quote=True)}"' if table_id else ""
-    return (
-        f'<div class="wide"><table{ident}><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody>{foot}</table></div>"
+def _relabelled(result: Tabular, headers: dict[str, str], *, hidden: str = "") -> Tabular:
+    """`result` with the page's own column headers, without the column `hidden`."""
+    return result._replace(
+        columns=[
+            col._replace(header=headers.get(col.key, col.header))
+            for col in result.columns
+            if col.key != hidden
+        ]
     )
 
 
@@ -136,6 +125,9 @@ def cumulative_svg(totals: Totals) -> str:
 def report_html(ledger: Ledger, totals: Totals) -> str:
     """The whole page for `ledger`'s figures `totals`."""
     through = totals.through
+    if through is not None:
+        # Everything on the page stops where the figures stop: tables and sources alike.
+        ledger = replace(ledger, cohorts=tuple(c for c in ledger.cohorts if c.year <= through))
     cohorts = {c.year: c for c in in_year_order(ledger.cohorts)}
     programme = ledger.programme or "Gerakan Menuju Smart City"
     gap = totals.unique_declared - totals.unique_identified
@@ -144,101 +136,40 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
         (f"{p.unique} through {p.through}: {p.source}" if p.source else None)
         for p in sorted(published, key=lambda p: p.through)
     )
-    cohort_sources = _sources(s for year in cohorts for s in cohorts[year].sources)
-
-    totals_rows = [
-        (
-            r.year,
-            r.declared,
-            r.declared_repeats,
-            r.listed,
-            r.unlisted,
-            r.participants,
-            r.new,
-            r.repeats,
-            r.probable,
-            r.disputed,
-            r.withdrawn,
-            r.cumulative_declared,
-            r.cumulative_identified,
-        )
-        for r in totals.cohorts
-    ]
-    totals_headers = [
-        ("Year", True),
-        ("Declared", True),
-        ("Decl. repeats", True),
-        ("Listed", True),
-        ("Unlisted", True),
-        ("Participants", True),
-        ("New", True),
-        ("Repeats", True),
-        ("Probable", True),
-        ("Disputed", True),
-        ("Withdrawn", True),
-        ("Cum. official", True),
-        ("Cum. identified", True),
-    ]
-    totals_footer = (
-        "Total",
-        None,
-        totals.repeats_declared,
-        None,
-        None,
-        None,
-        None,
-        totals.repeats_identified,
-        None,
-        None,
-        None,
-        totals.unique_declared,
-        totals.unique_identified,
-    )
-
-    provinces = provinces_table(ledger, through=through)
-    province_rows = [
-        (p["province"], p["regions"], p["participants"], f"{p['coverage']:.1f}")
-        for p in provinces.rows
-    ]
-    assert provinces.footer is not None
-    province_footer = (
-        "Indonesia",
-        provinces.footer["regions"],
-        provinces.footer["participants"],
-        f"{provinces.footer['coverage']:.1f}",
-    )
-
-    from gmsc_cli.regions import reference
+    cohort_sources = _sources(s for cohort in cohorts.values() for s in cohort.sources)
 
     regions = reference().regions
-    participant_sources = [
+    participant_sources = sorted(
         f"{regions[e.code].province} / {regions[e.code].name}, {c.year}: {source}"
         for c in cohorts.values()
-        if through is None or c.year <= through
         for e in c.entries
         if e.participates
         for source in e.sources
+    )
+    repeats = repeats_table(ledger)
+    repeat_sources = [
+        f"{row['name']}, {year}: {source}"
+        for row in repeats.rows
+        for year in row["years"]
+        for entry in cohorts[year].entries
+        if entry.code == row["code"]
+        for source in entry.sources
     ]
-    participant_sources.sort()
-    repeat_rows = []
-    repeat_sources: list[str] = []
-    for code, years in sorted(participants(ledger, through=through).items()):
-        if len(years) < 2:
-            continue
-        region = regions[code]
-        repeat_rows.append((code, region.name, region.province, " ".join(map(str, years))))
-        for year in years:
-            for entry in cohorts[year].entries:
-                if entry.code == code:
-                    repeat_sources.extend(f"{region.name}, {year}: {s}" for s in entry.sources)
 
-    gap_rows = []
-    gap_sources: list[str] = []
-    for r in totals.cohorts:
-        if r.unlisted:
-            cohort = cohorts[r.year]
-            gap_rows.append((r.year, cohort.title, r.declared, r.listed, r.unlisted))
-            gap_sources.extend(f"{r.year}: {s}" for s in cohort.sources)
+    gaps = Tabular(
+        title="Unlisted gaps",
+        columns=(
+            Column("year", "Year"),
+            Column("title", "Cohort", numeric=False),
+            Column("declared", "Declared"),
+            Column("listed", "Listed"),
+            Column("unlisted", "Unlisted"),
+        ),
+        rows=[
+            {**r.as_dict(), "title": cohorts[r.year].title} for r in totals.cohorts if r.unlisted
+        ],
+    )
+    gap_sources = [f"{row['year']}: {s}" for row in gaps.rows for s in cohorts[row["year"]].sources]
 
     title = f"{programme}: participation through {through}" if through else programme
     sections = [
@@ -257,7 +188,10 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
         "not yet named</div>",
         "</section>",
         "<h2>Cohorts</h2>",
-        _table(totals_headers, totals_rows, totals_footer, "cohorts"),
+        _table(
+            _relabelled(totals_table(ledger, totals), {"cumulative_declared": "Cum. official"}),
+            "cohorts",
+        ),
         cohort_sources,
         "<h2>Running totals</h2>",
         cumulative_svg(totals),
@@ -265,39 +199,18 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
         "<h2>Coverage by province</h2>",
         "<p>Participating kabupaten/kota (confirmed or probable) against each province's "
         "number of kabupaten/kota.</p>",
-        _table(
-            [("Province", False), ("Kab/kota", True), ("Participants", True), ("Coverage %", True)],
-            province_rows,
-            province_footer,
-            "provinces",
-        ),
+        _table(_relabelled(provinces_table(ledger), {}, hidden="code"), "provinces"),
         f"<details><summary>Entry sources of the participants</summary>"
         f"{_sources(participant_sources)}</details>"
         if participant_sources
         else "",
         "<h2>Repeat participants</h2>",
-        f"<p>{len(repeat_rows)} kabupaten/kota took part in more than one cohort.</p>",
-        _table(
-            [("Code", False), ("Name", False), ("Province", False), ("Years", False)],
-            repeat_rows,
-            table_id="repeats",
-        ),
+        f"<p>{len(repeats.rows)} kabupaten/kota took part in more than one cohort.</p>",
+        _table(repeats, "repeats"),
         _sources(repeat_sources),
         "<h2>Unlisted gaps</h2>",
         "<p>Cohorts whose public lists name fewer members than were declared.</p>",
-        _table(
-            [
-                ("Year", True),
-                ("Cohort", False),
-                ("Declared", True),
-                ("Listed", True),
-                ("Unlisted", True),
-            ],
-            gap_rows,
-            table_id="gaps",
-        )
-        if gap_rows
-        else "<p>None: every declared member is named.</p>",
+        _table(gaps, "gaps") if gaps.rows else "<p>None: every declared member is named.</p>",
         _sources(gap_sources),
         f"<footer>Made with gmsc {escape(__version__)} from the stored ledger.</footer>",
     ]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from gmsc_cli.findings import Finding, Findings, Severity
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
 # --- findings ---------------------------------------------------------------------------
@@ -142,27 +143,33 @@ def table_renderable(result: Tabular, *, boxed: bool = True) -> Table:
     return table
 
 
-def table_text(result: Tabular, *, styled: bool, width: int) -> str:
-    """The table as text: boxed and coloured when `styled` (a terminal without NO_COLOR),
-    plain ASCII otherwise. Nothing is ever squeezed: unstyled (a pipe or file) it has its
-    natural width; on a terminal it fills `width`, unless its natural width is more, and
-    then the terminal wraps its lines rather than the table cutting a number."""
+def capture_console(width: int, *, styled: bool, soft_wrap: bool = False) -> Console:
+    """A Rich console that prints into a string (`console.file`): coloured when `styled`,
+    plain otherwise. Markup and emoji codes are off: what it prints is data (table cells,
+    chart labels), so a note "[2017] …" or ":smile:" comes out as written."""
     from rich.console import Console
 
-    table = table_renderable(result, boxed=styled)
-    console = Console(
+    return Console(
         file=io.StringIO(),
         width=width,
         force_terminal=styled,
         color_system="standard" if styled else None,
         no_color=not styled,
         highlight=False,
-        # Cells are data, not Rich markup: a note "[2017] …" must print as written.
         markup=False,
         emoji=False,
-        soft_wrap=False,
+        soft_wrap=soft_wrap,
         legacy_windows=False,
     )
+
+
+def table_text(result: Tabular, *, styled: bool, width: int) -> str:
+    """The table as text: boxed and coloured when `styled` (a terminal without NO_COLOR),
+    plain ASCII otherwise. Nothing is ever squeezed: unstyled (a pipe or file) it has its
+    natural width; on a terminal it fills `width`, unless its natural width is more, and
+    then the terminal wraps its lines rather than the table cutting a number."""
+    table = table_renderable(result, boxed=styled)
+    console = capture_console(width, styled=styled)
     if styled:
         from rich.measure import Measurement
 
@@ -190,6 +197,29 @@ def as_csv(result: Tabular) -> str:
     for row in [*result.rows, *([result.footer] if result.footer else [])]:
         writer.writerow([_cell(row.get(col.key)) for col in result.columns])
     return out.getvalue()
+
+
+def as_html_table(result: Tabular) -> str:
+    """An HTML table: a header row, the rows, and the footer (when there is one) in
+    <tfoot>. Numeric columns' cells have class "n" for the page's style to right-align;
+    every text is escaped. Like Markdown, the title and caption are the page's to show."""
+    from html import escape
+
+    classes = [' class="n"' if col.numeric else "" for col in result.columns]
+
+    def cells(row: dict[str, Any]) -> str:
+        return "".join(
+            f"<td{css}>{escape(_cell(row.get(col.key)))}</td>"
+            for col, css in zip(result.columns, classes, strict=True)
+        )
+
+    head = "".join(
+        f'<th{css} scope="col">{escape(col.header)}</th>'
+        for col, css in zip(result.columns, classes, strict=True)
+    )
+    body = "".join(f"<tr>{cells(row)}</tr>" for row in result.rows)
+    foot = f"<tfoot><tr>{cells(result.footer)}</tr></tfoot>" if result.footer else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table>"
 
 
 def _md_escape(text: str) -> str:
