@@ -74,7 +74,7 @@ class ImportOutcome:
 def _refuse_if_failed(findings: Findings, what: str) -> None:
     """Refuse the import when `findings` has errors; `what` is the subject and its verb."""
     if findings.failed():
-        errors = findings.count(Severity.ERROR)
+        errors = findings.count_of(Severity.ERROR)
         raise ImportRefused(
             f"{what} {errors} error{'s' if errors != 1 else ''}",
             _notable(findings),

@@ -1,10 +1,10 @@
 """`gmsc totals --chart`: the cohorts and the running totals as bars in the terminal.
 
-Two pictures from the figures of SPEC §4: per year, the cohort's size split into new and
-repeat members (and the declared members not yet named), and the cumulative official
-(cumulative_declared) against the identified total. Bars are block characters with
-colour on a terminal and plain ASCII anywhere else, so the chart survives a pipe, a
-file, a log or NO_COLOR.
+Two pictures from the figures of the arithmetic (README, "The arithmetic"): per year,
+the cohort's size split into new and repeat members (and the declared members not yet
+named), and the cumulative official (cumulative_declared) against the identified total.
+Bars are block characters with colour on a terminal and plain ASCII anywhere else, so the
+chart survives a pipe, a file, a log or NO_COLOR.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ class Findings(list[Finding]):
         """Record an info."""
         self.append(Finding(code, Severity.INFO, message, pos, hint))
 
-    def count(self, severity: Severity) -> int:  # type: ignore[override]
+    def count_of(self, severity: Severity) -> int:
         """How many findings have this severity."""
         return sum(1 for f in self if f.severity is severity)
 
