@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from gmsc_cli.checks import check
-from gmsc_cli.errors import EnvironmentFailure
 from gmsc_cli.findings import Findings, Severity
 from gmsc_cli.model import Cohort, Ledger
 from gmsc_cli.plan import cohort_content
@@ -42,19 +40,9 @@ def integrity(store: Store) -> Verdict:
     """SQLite's own integrity and foreign-key checks, read-only."""
     if store.path is None:
         return Verdict("integrity", True, ("not a SQLite file: left to the database server",))
-    store.recover()
-    try:
-        con = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
-            orphans = con.execute("PRAGMA foreign_key_check").fetchall()
-        finally:
-            con.close()
-    except sqlite3.Error as exc:
-        raise EnvironmentFailure(
-            f"the store {store.where} is not a readable SQLite database ({exc})",
-            hint="restore it from a backup, or move it aside and re-import the ledger",
-        ) from None
+    with store.reader() as query:
+        rows = [r[0] for r in query("PRAGMA integrity_check")]
+        orphans = query("PRAGMA foreign_key_check")
     problems = [r for r in rows if r != "ok"]
     problems += [
         f"entry row {rowid} of {table} points at a missing {parent}"
@@ -65,7 +53,7 @@ def integrity(store: Store) -> Verdict:
 
 def reference_drift(store: Store) -> Verdict:
     """The store's copy of the reference regions equals this gmsc's."""
-    with store._reader() as query:
+    with store.reader() as query:
         stored = {
             code: (name, kind, province)
             for code, name, kind, province in query(

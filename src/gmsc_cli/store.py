@@ -286,7 +286,7 @@ class Store:
                 engine.dispose()
 
     @contextmanager
-    def _reader(self) -> Iterator[Query]:
+    def reader(self) -> Iterator[Query]:
         """SELECTs in one read transaction: a concurrent import is seen before or after."""
         with self._translated():
             if self.path is not None:
@@ -309,7 +309,7 @@ class Store:
 
     def read(self) -> Ledger:
         """The stored ledger; the store must exist and be of a version this gmsc reads."""
-        with self._reader() as query:
+        with self.reader() as query:
             version = _schema_version(query, self.where)
             if version is None:
                 raise EnvironmentFailure(
@@ -325,7 +325,7 @@ class Store:
 
     def receipts(self) -> list[Receipt]:
         """The import receipts, oldest first."""
-        with self._reader() as query:
+        with self.reader() as query:
             self._check_version(_schema_version(query, self.where) or SCHEMA_VERSION)
             return read_receipts(query)
 
