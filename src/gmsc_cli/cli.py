@@ -237,6 +237,14 @@ def _write_text(text: str, output: Path | None) -> None:
     _say(f"wrote {output}")
 
 
+def _screen(output: Path | None, *, default_width: int) -> tuple[bool, int]:
+    """Whether to draw with colour and boxes (stdout is a terminal, NO_COLOR unset), and
+    the width to draw in: the terminal's, else `default_width`."""
+    terminal = output is None and sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if terminal else default_width
+    return terminal and not os.environ.get("NO_COLOR"), width
+
+
 def emit(
     result: Any, format: TableFormat | None, output: Path | None, document: Any = None
 ) -> None:
@@ -253,9 +261,7 @@ def emit(
     elif chosen is TableFormat.markdown:
         _write_text(render.as_markdown(result), output)
     else:
-        terminal = output is None and sys.stdout.isatty()
-        styled = terminal and not os.environ.get("NO_COLOR")
-        width = shutil.get_terminal_size().columns if terminal else 80
+        styled, width = _screen(output, default_width=80)
         _write_text(render.table_text(result, styled=styled, width=width), output)
 
 
@@ -466,9 +472,7 @@ def totals(
     if chart:
         from gmsc_cli.chart import totals_chart
 
-        terminal = output is None and sys.stdout.isatty()
-        styled = terminal and not os.environ.get("NO_COLOR")
-        width = shutil.get_terminal_size().columns if terminal else 100
+        styled, width = _screen(output, default_width=100)
         _write_text(totals_chart(figures, styled=styled, width=width), output)
         return
     if by == "province":
