@@ -70,29 +70,56 @@ _CONTAINER_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 # --- the tree -------------------------------------------------------------------------
 
 
+def _pos(file: str, where: Any) -> Pos:
+    """A node's position from libyaml's 0-based mark (or a Pos already made)."""
+    return where if isinstance(where, Pos) else Pos(file, where.line + 1, where.column + 1)
+
+
 @dataclass(slots=True)
 class Scalar:
-    """A scalar with its YAML-typed value and the text as written."""
+    """A scalar with its YAML-typed value and the text as written.
+
+    `where` is libyaml's mark, turned into a `Pos` only when one is asked for: making a
+    position for every node up front cost a tenth of a large import.
+    """
 
     value: object
     raw: str
-    pos: Pos
+    where: Any
+    file: str = ""
+
+    @property
+    def pos(self) -> Pos:
+        """Where the scalar stands."""
+        return _pos(self.file, self.where)
 
 
 @dataclass(slots=True)
 class Mapping:
     """A mapping; keys are kept as written, the first of duplicated keys wins."""
 
-    pos: Pos
+    where: Any
+    file: str = ""
     items: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
+
+    @property
+    def pos(self) -> Pos:
+        """Where the mapping starts."""
+        return _pos(self.file, self.where)
 
 
 @dataclass(slots=True)
 class Sequence:
     """A sequence of nodes."""
 
-    pos: Pos
+    where: Any
+    file: str = ""
     items: list[Node] = field(default_factory=list)
+
+    @property
+    def pos(self) -> Pos:
+        """Where the sequence starts."""
+        return _pos(self.file, self.where)
 
 
 @dataclass(slots=True)
@@ -243,13 +270,12 @@ def compose(
                 if event.anchor is not None:
                     refuse_anchor(event)
                 mark = event.start_mark
-                pos = Pos(name, mark.line + 1, mark.column + 1)
                 tag = event.tag
                 if tag is None:
                     # The common case: no tag, typed by YAML 1.1's implicit rules if plain.
                     raw = event.value
                     value: object = _plain_value(raw, plain_cache) if event.implicit[0] else raw
-                    place(Scalar(value, raw, pos))
+                    place(Scalar(value, raw, mark, name))
                     continue
                 if refuse_tag(event, (_STR, *_SCALAR_TAGS)):
                     value = None
@@ -260,23 +286,26 @@ def compose(
                         value = None
                         findings.error(
                             "wrong-type",
-                            pos,
+                            at(mark),
                             f"'{_shown(event.value)}' does not fit its YAML tag '{event.tag}'",
                             "remove the tag",
                         )
                 else:
                     value = event.value
-                place(Scalar(value, event.value, pos))
+                place(Scalar(value, event.value, mark, name))
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.anchor is not None:
                     refuse_anchor(event)
                 if event.tag is not None:
                     refuse_tag(event, _CONTAINER_TAGS)
-                pos = at(event.start_mark)
+                mark = event.start_mark
                 if len(stack) >= MAX_DEPTH:
-                    too_deep(pos)
+                    too_deep(at(mark))
                     return None
-                stack.append(Mapping(pos) if kind is yaml.MappingStartEvent else Sequence(pos))
+                opened = (
+                    Mapping(mark, name) if kind is yaml.MappingStartEvent else Sequence(mark, name)
+                )
+                stack.append(opened)
                 pending_key.append(None)
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 pending_key.pop()
@@ -298,7 +327,7 @@ def compose(
                     f"alias '*{event.anchor}' is not allowed in a ledger file",
                     "write each value out in full",
                 )
-                place(Scalar(None, ALIAS_RAW, at(event.start_mark)))
+                place(Scalar(None, ALIAS_RAW, event.start_mark, name))
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
