@@ -70,56 +70,48 @@ _CONTAINER_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 # --- the tree -------------------------------------------------------------------------
 
 
-def _pos(file: str, where: Any) -> Pos:
-    """A node's position from libyaml's 0-based mark (or a Pos already made)."""
-    return where if isinstance(where, Pos) else Pos(file, where.line + 1, where.column + 1)
+class _Located:
+    """A node that knows where it stands: libyaml's 0-based mark (or a Pos already made),
+    turned into a `Pos` only when one is asked for. Making a position for every node up
+    front cost a fifth of loading a large ledger; only entries and findings need one."""
+
+    __slots__ = ()
+    where: Any
+    file: str
+
+    @property
+    def pos(self) -> Pos:
+        """Where the node stands (1-based line and column)."""
+        where = self.where
+        return where if isinstance(where, Pos) else Pos(self.file, where.line + 1, where.column + 1)
 
 
 @dataclass(slots=True)
-class Scalar:
-    """A scalar with its YAML-typed value and the text as written.
-
-    `where` is libyaml's mark, turned into a `Pos` only when one is asked for: making a
-    position for every node up front cost a tenth of a large import.
-    """
+class Scalar(_Located):
+    """A scalar with its YAML-typed value and the text as written."""
 
     value: object
     raw: str
     where: Any
     file: str = ""
 
-    @property
-    def pos(self) -> Pos:
-        """Where the scalar stands."""
-        return _pos(self.file, self.where)
-
 
 @dataclass(slots=True)
-class Mapping:
+class Mapping(_Located):
     """A mapping; keys are kept as written, the first of duplicated keys wins."""
 
     where: Any
     file: str = ""
     items: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
 
-    @property
-    def pos(self) -> Pos:
-        """Where the mapping starts."""
-        return _pos(self.file, self.where)
-
 
 @dataclass(slots=True)
-class Sequence:
+class Sequence(_Located):
     """A sequence of nodes."""
 
     where: Any
     file: str = ""
     items: list[Node] = field(default_factory=list)
-
-    @property
-    def pos(self) -> Pos:
-        """Where the sequence starts."""
-        return _pos(self.file, self.where)
 
 
 @dataclass(slots=True)
