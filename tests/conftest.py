@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,3 +67,7 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
 
     return _write
 
+
+def digest(path: Path) -> str:
+    """The SHA-256 of a file (a store): equal digests mean not a byte changed."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from collections.abc import Callable
@@ -15,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import strategies as gs
-from conftest import BUNDLED, Result
+from conftest import BUNDLED, Result, digest
 from gmsc_cli.export import export_yaml
 from gmsc_cli.findings import Findings
 from gmsc_cli.ledger import compute
@@ -104,11 +103,6 @@ cohorts:
     status: withdrawn
 """
 """The canonical form of SYNTHETIC: codes with canonical names, cohorts by year."""
-
-
-def digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def fresh_store(run: Run, tmp_path: Path) -> tuple[str, Path]:

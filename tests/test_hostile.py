@@ -7,7 +7,6 @@ committed files are in `tests/hostile/`, the big ones are generated here in tmp_
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from collections.abc import Callable
@@ -16,18 +15,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import Result
+from conftest import Result, digest
 from gmsc_cli.cli import app
 from hostile_corpus import CASES, HOSTILE, Case, Expected, run_corpus
 
 Run = Callable[..., Result]
 
 IDS = [c.name.removesuffix(".yaml") for c in CASES]
-
-
-def digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes: equal digests mean an untouched store."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from textwrap import dedent
 
 import pytest
 
-from conftest import BUNDLED, Result
+from conftest import BUNDLED, Result, digest
 
 Run = Callable[..., Result]
 Write = Callable[[str, str | bytes], Path]
@@ -73,11 +73,6 @@ def unchanged(count: int) -> str:
 REFUSED_HINT = "  hint: run gmsc validate on the files for every finding; the store is unchanged\n"
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
 """An import receipt's time: UTC, to the second."""
-
-
-def digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes: equal digests mean an untouched store."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def file_hash(data: str | bytes) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
 import sqlite3
 from collections.abc import Callable
@@ -12,7 +11,7 @@ from typing import Any
 import pytest
 
 import gmsc_cli.store
-from conftest import Result
+from conftest import Result, digest
 
 Run = Callable[..., Result]
 Write = Callable[[str, str | bytes], Path]
@@ -34,11 +33,6 @@ READING_COMMANDS = [
     ("import", "--history"),
 ]
 """Every command that reads the store (import, which also writes, is tested on its own)."""
-
-
-def digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes: equal digests mean an untouched store."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def schema_version(db: Path) -> str:
