@@ -3,6 +3,7 @@ valid format-1 ledgers with the figures they must compute to."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,8 +11,9 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
+from gmsc_cli.ledger import compute, cumulative_declared_through
 from gmsc_cli.loader import COHORT_KEYS, ENTRY_KEYS, PUBLISHED_KEYS, TOP_KEYS
-from gmsc_cli.model import PARTICIPATING, STATUSES
+from gmsc_cli.model import PARTICIPATING, STATUSES, Cohort, Entry, Ledger, Published
 from gmsc_cli.regions import reference
 
 REF = reference()
@@ -239,3 +241,89 @@ def valid_ledgers(draw: st.DrawFn) -> ValidLedger:
             {"through": year, "unique": figures[year][0]} for year in sorted(through)
         ]
     return result
+
+
+# --- valid ledgers as model objects (for export and import) -----------------------------
+
+
+model_texts = st.text(
+    alphabet=st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n"),
+    min_size=1,
+    max_size=30,
+).filter(lambda text: text.strip() != "")
+"""Text the loader accepts: no control characters (tab and newline are fine), not blank."""
+
+model_sources = st.lists(model_texts, max_size=2).map(tuple)
+model_days = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2999, 12, 31))
+
+
+@st.composite
+def model_entries(draw: st.DrawFn, pool: list[str]) -> tuple[Entry, ...]:
+    """A cohort's entries: distinct codes from `pool`, canonical names, any status."""
+    codes = draw(st.lists(st.sampled_from(pool), unique=True, max_size=min(len(pool), 8)))
+    return tuple(
+        Entry(
+            code=code,
+            name=REF.regions[code].name,
+            status=draw(st.sampled_from(STATUSES)),
+            sources=draw(model_sources),
+            note=draw(st.none() | model_texts),
+        )
+        for code in codes
+    )
+
+
+@st.composite
+def valid_model_ledgers(draw: st.DrawFn, *, max_cohorts: int = 4) -> Ledger:
+    """A ledger as model objects, of 1..max_cohorts cohorts, that validates without
+    errors: distinct real codes per cohort, any status and text (Unicode included),
+    `declared` at least the listed entries, `declared_repeats` equal to the repeats
+    compute() finds, published totals equal to the declared arithmetic."""
+    # A small pool of codes, so later cohorts often repeat earlier ones.
+    pool = draw(st.lists(st.sampled_from(CODES), unique=True, min_size=1, max_size=12))
+    years = sorted(
+        draw(
+            st.lists(
+                st.integers(min_value=2017, max_value=2040),
+                unique=True,
+                min_size=1,
+                max_size=max_cohorts,
+            )
+        )
+    )
+    cohorts = []
+    for year in years:
+        members = draw(model_entries(pool))
+        listed = sum(1 for e in members if e.status != "disputed")
+        extra = draw(st.none() | st.integers(min_value=0, max_value=5))
+        cohorts.append(
+            Cohort(
+                year=year,
+                declared=None if extra is None else listed + extra,
+                title=draw(st.none() | model_texts),
+                mou_date=draw(st.none() | model_days),
+                sources=draw(model_sources),
+                entries=members,
+            )
+        )
+    # declared_repeats must equal the repeats found, or validation refuses the ledger.
+    rows = compute(Ledger(cohorts=tuple(cohorts))).cohorts
+    cohorts = [
+        dataclasses.replace(cohort, declared_repeats=row.repeats)
+        for cohort, row in zip(cohorts, rows, strict=True)
+    ]
+    totals = compute(Ledger(cohorts=tuple(cohorts)))
+    throughs = draw(
+        st.lists(st.integers(min_value=2017, max_value=years[-1] + 2), unique=True, max_size=3)
+    )
+    published = tuple(
+        Published(
+            through=through,
+            unique=cumulative_declared_through(totals, through),
+            source=draw(st.none() | model_texts),
+        )
+        for through in sorted(throughs)
+    )
+    return Ledger(
+        programme=draw(st.none() | model_texts), published=published, cohorts=tuple(cohorts)
+    )

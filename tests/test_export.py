@@ -22,7 +22,6 @@ from gmsc_cli.loader import load
 from gmsc_cli.model import Cohort, Ledger
 from gmsc_cli.plan import cohort_content
 from gmsc_cli.store import Store
-from ledger_strategies import valid_ledgers
 
 Run = Callable[..., Result]
 Write = Callable[[str, str | bytes], Path]
@@ -137,7 +136,7 @@ class TestRoundTrip:
     """Export, then import into an empty store, reproduces the ledger byte for byte."""
 
     @PROPERTIES
-    @given(ledger=valid_ledgers())
+    @given(ledger=gs.valid_model_ledgers())
     def test_export_import_export(self, run: Run, tmp_path: Path, ledger: Ledger) -> None:
         """If a valid ledger's export is imported into an empty store, then the store's
         export is byte-identical to it and the stored ledger equals the original."""
@@ -155,7 +154,7 @@ class TestRoundTrip:
         assert content(Store(db).read()) == content(ledger)
 
     @PROPERTIES
-    @given(ledger=valid_ledgers())
+    @given(ledger=gs.valid_model_ledgers())
     def test_importing_twice_is_importing_once(
         self, run: Run, tmp_path: Path, ledger: Ledger
     ) -> None:
