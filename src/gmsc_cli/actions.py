@@ -173,4 +173,6 @@ def receipts_table(receipts: list[Receipt]) -> Tabular:
             Column("unchanged", "Unchanged", numeric=False),
         ),
         rows=rows,
+        # Scripts get the whole hash; the table shows its first 12 characters.
+        document=[dict(row, sha256=r.sha256) for row, r in zip(rows, receipts, strict=True)],
     )

@@ -245,17 +245,13 @@ def _screen(output: Path | None, *, default_width: int) -> tuple[bool, int]:
     return terminal and not os.environ.get("NO_COLOR"), width
 
 
-def emit(
-    result: Any, format: TableFormat | None, output: Path | None, document: Any = None
-) -> None:
-    """Write a `Tabular` result in the chosen format; `document` overrides its JSON."""
+def emit(result: Any, format: TableFormat | None, output: Path | None) -> None:
+    """Write a `Tabular` result in the chosen format."""
     from gmsc_cli import render
 
     chosen = _chosen(format, output)
     if chosen is TableFormat.json:
-        if document is None:
-            document = [dict(row) for row in result.rows]
-        _write_text(render.as_json(document), output)
+        _write_text(render.as_json(result.json_document()), output)
     elif chosen is TableFormat.csv:
         _write_text(render.as_csv(result), output)
     elif chosen is TableFormat.markdown:
@@ -363,11 +359,7 @@ def import_(
     store = _store()
     if history:
         _ensure(store)
-        receipts = store.receipts()
-        table = receipts_table(receipts)
-        # Scripts get the whole hash; the table shows its first 12 characters.
-        document = [dict(row, sha256=r.sha256) for row, r in zip(table.rows, receipts, strict=True)]
-        emit(table, format, output, document=document)
+        emit(receipts_table(store.receipts()), format, output)
         return
     if format is not None or output is not None:
         raise typer.BadParameter("--format and -o go with --history")
@@ -478,12 +470,7 @@ def totals(
     if by == "province":
         emit(reports.provinces_table(ledger, through=through), format, output)
         return
-    emit(
-        reports.totals_table(ledger, figures),
-        format,
-        output,
-        document=reports.totals_json(ledger, figures),
-    )
+    emit(reports.totals_table(ledger, figures), format, output)
 
 
 @app.command()
@@ -515,15 +502,7 @@ def region(
     from gmsc_cli import reports
 
     found = reports.resolve_region(name)
-    table = reports.region_history(_ledger(), found)
-    document = {
-        "code": found.code,
-        "name": found.name,
-        "kind": found.kind,
-        "province": found.province,
-        "history": [dict(row) for row in table.rows],
-    }
-    emit(table, format, output, document=document)
+    emit(reports.region_history(_ledger(), found), format, output)
 
 
 @app.command()
@@ -532,9 +511,7 @@ def repeats(format: FormatOption = None, output: OutputOption = None) -> None:
     """Regions that took part in more than one cohort, with their years."""
     from gmsc_cli import reports
 
-    table = reports.repeats_table(_ledger())
-    document = [{"code": r["code"], "name": r["name"], "years": r["years"]} for r in table.rows]
-    emit(table, format, output, document=document)
+    emit(reports.repeats_table(_ledger()), format, output)
 
 
 @app.command()

@@ -103,6 +103,12 @@ class Tabular(NamedTuple):
     rows: Sequence[dict[str, Any]]
     footer: dict[str, Any] | None = None
     caption: str | None = None
+    document: Any = None
+    """The JSON form when it is more than the rows (a public shape); None: the rows."""
+
+    def json_document(self) -> Any:
+        """What `--format json` prints."""
+        return [dict(row) for row in self.rows] if self.document is None else self.document
 
 
 def _cell(value: Any) -> str:

@@ -68,6 +68,7 @@ def totals_table(ledger: Ledger, totals: Totals) -> Tabular:
         rows=rows,
         footer=footer,
         caption=caption,
+        document=totals_json(ledger, totals),
     )
 
 
@@ -211,6 +212,13 @@ def region_history(ledger: Ledger, region: Region) -> Tabular:
         ),
         rows=rows,
         caption=None if rows else "not named in any cohort",
+        document={
+            "code": region.code,
+            "name": region.name,
+            "kind": region.kind,
+            "province": region.province,
+            "history": rows,
+        },
     )
 
 
@@ -237,6 +245,7 @@ def repeats_table(ledger: Ledger) -> Tabular:
         ),
         rows=rows,
         caption=f"{len(rows)} region" + ("" if len(rows) == 1 else "s"),
+        document=[{"code": r["code"], "name": r["name"], "years": r["years"]} for r in rows],
     )
 
 
