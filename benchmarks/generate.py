@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from gmsc_cli.regions import reference
+from gmsc_cli.domain.regions import reference
 
 
 def generate(memberships: int, size: int, seed: int = 2017) -> tuple[str, list[dict[str, object]]]:

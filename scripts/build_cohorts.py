@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from gmsc_cli.regions import reference  # noqa: E402  (needs the path set above)
+from gmsc_cli.domain.regions import reference  # noqa: E402  (needs the path set above)
 
 DEFAULT_CSV = ROOT / "data" / "research" / "gmsc_cohorts_2017_2022.csv"
 DEFAULT_OUTPUT = ROOT / "data" / "cohorts.yaml"

@@ -11,10 +11,10 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from gmsc_cli.ledger import compute, cumulative_declared_through
-from gmsc_cli.loader import COHORT_KEYS, ENTRY_KEYS, PUBLISHED_KEYS, TOP_KEYS
-from gmsc_cli.model import PARTICIPATING, STATUSES, Cohort, Entry, Ledger, Published
-from gmsc_cli.regions import reference
+from gmsc_cli.domain.arithmetic import compute, cumulative_declared_through
+from gmsc_cli.domain.model import PARTICIPATING, STATUSES, Cohort, Entry, Ledger, Published
+from gmsc_cli.domain.regions import reference
+from gmsc_cli.format1.reader import COHORT_KEYS, ENTRY_KEYS, PUBLISHED_KEYS, TOP_KEYS
 
 REF = reference()
 CODES = list(REF.regions)

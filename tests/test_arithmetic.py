@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from conftest import BUNDLED, Result
-from gmsc_cli.checks import validate
-from gmsc_cli.ledger import Totals, compute
-from gmsc_cli.model import Ledger
-from gmsc_cli.regions import Region, reference
+from gmsc_cli.domain.arithmetic import Totals, compute
+from gmsc_cli.domain.checks import validate
+from gmsc_cli.domain.model import Ledger
+from gmsc_cli.domain.regions import Region, reference
 
 Run = Callable[..., Result]
 Write = Callable[[str, str | bytes], Path]

@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 
 import strategies as gs
 from conftest import BUNDLED, Result, digest
-from gmsc_cli.export import export_yaml
-from gmsc_cli.findings import Findings
-from gmsc_cli.ledger import compute
-from gmsc_cli.loader import load
-from gmsc_cli.model import Cohort, Ledger
-from gmsc_cli.plan import cohort_content
-from gmsc_cli.store import Store
+from gmsc_cli.domain.arithmetic import compute
+from gmsc_cli.domain.findings import Findings
+from gmsc_cli.domain.model import Cohort, Ledger
+from gmsc_cli.domain.plan import cohort_content
+from gmsc_cli.format1.reader import load
+from gmsc_cli.format1.writer import export_yaml
+from gmsc_cli.store.store import Store
 
 Run = Callable[..., Result]
 Write = Callable[[str, str | bytes], Path]

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import Result, digest
-from gmsc_cli.cli import app
+from gmsc_cli.cli.app import app
 from hostile_corpus import CASES, HOSTILE, Case, Expected, run_corpus
 
 Run = Callable[..., Result]

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import strategies as gs
-from gmsc_cli.checks import validate
-from gmsc_cli.findings import Findings, Severity
-from gmsc_cli.ledger import compute
+from gmsc_cli.domain.arithmetic import compute
+from gmsc_cli.domain.checks import validate
+from gmsc_cli.domain.findings import Findings, Severity
 
 KNOWN_CODES = {
     # the finding codes of the README

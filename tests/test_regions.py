@@ -1,4 +1,4 @@
-"""Tests of the shipped reference list and of name resolution (gmsc_cli.regions)."""
+"""Tests of the shipped reference list and of name resolution (gmsc_cli.domain.regions)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 import yaml
 
-from gmsc_cli.regions import Reference, Region, normalize, reference
+from gmsc_cli.domain.regions import Reference, Region, normalize, reference
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "gmsc_cli" / "data"

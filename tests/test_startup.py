@@ -19,7 +19,7 @@ HEAVY = ("sqlalchemy", "sqlmodel")
 PROBE = """
 import json, sys
 sys.argv = ["gmsc", *json.loads(sys.argv[1])]
-from gmsc_cli.cli import app
+from gmsc_cli.cli.app import app
 code = None
 try:
     # Without standalone mode, click returns an Exit's code, or None when a command ends.

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import gmsc_cli.store
+import gmsc_cli.store.store
 from conftest import Result, digest
 
 Run = Callable[..., Result]
@@ -238,8 +238,8 @@ class TestSchemaVersions:
             steps.append(1)
             conn.exec_driver_sql("ALTER TABLE cohort ADD COLUMN budget INTEGER")
 
-        monkeypatch.setattr(gmsc_cli.store, "SCHEMA_VERSION", 2)
-        monkeypatch.setitem(gmsc_cli.store.MIGRATIONS, 1, add_column)
+        monkeypatch.setattr(gmsc_cli.store.store, "SCHEMA_VERSION", 2)
+        monkeypatch.setitem(gmsc_cli.store.store.MIGRATIONS, 1, add_column)
         result = run("totals", "--format", "csv")
         assert result.exit_code == 0, result
         assert result.stderr == ""
@@ -257,9 +257,9 @@ class TestSchemaVersions:
         """If an import is the first command to meet an older store, then it upgrades the
         store in the same transaction and imports."""
         run("init", "--empty")
-        monkeypatch.setattr(gmsc_cli.store, "SCHEMA_VERSION", 2)
+        monkeypatch.setattr(gmsc_cli.store.store, "SCHEMA_VERSION", 2)
         monkeypatch.setitem(
-            gmsc_cli.store.MIGRATIONS,
+            gmsc_cli.store.store.MIGRATIONS,
             1,
             lambda conn: conn.exec_driver_sql("ALTER TABLE entry ADD COLUMN page TEXT"),
         )
@@ -285,8 +285,8 @@ class TestSchemaVersions:
             conn.exec_driver_sql("ALTER TABLE cohort ADD COLUMN budget INTEGER")
             raise RuntimeError("step 1 failed")
 
-        monkeypatch.setattr(gmsc_cli.store, "SCHEMA_VERSION", 2)
-        monkeypatch.setitem(gmsc_cli.store.MIGRATIONS, 1, broken)
+        monkeypatch.setattr(gmsc_cli.store.store, "SCHEMA_VERSION", 2)
+        monkeypatch.setitem(gmsc_cli.store.store.MIGRATIONS, 1, broken)
         result = run("totals")
         assert result.exit_code == 4, result
         assert result.stderr == (

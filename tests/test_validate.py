@@ -11,10 +11,10 @@ from textwrap import dedent
 import pytest
 
 from conftest import BUNDLED, Result
-from gmsc_cli import loader
-from gmsc_cli.checks import validate
-from gmsc_cli.findings import Findings
-from gmsc_cli.model import Cohort, Ledger
+from gmsc_cli.domain.checks import validate
+from gmsc_cli.domain.findings import Findings
+from gmsc_cli.domain.model import Cohort, Ledger
+from gmsc_cli.format1 import reader as loader
 
 Run = Callable[..., Result]
 Write = Callable[[str, str | bytes], Path]

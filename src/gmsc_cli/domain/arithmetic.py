@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from gmsc_cli.model import Cohort, Ledger
+from gmsc_cli.domain.model import Cohort, Ledger
 
 
 class CohortFigures(NamedTuple):

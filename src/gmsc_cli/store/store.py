@@ -21,15 +21,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from gmsc_cli.domain.findings import Pos
+from gmsc_cli.domain.model import STATUSES, Cohort, Entry, Ledger, Published
+from gmsc_cli.domain.regions import DATA, reference
 from gmsc_cli.errors import EnvironmentFailure
-from gmsc_cli.findings import Pos
-from gmsc_cli.model import STATUSES, Cohort, Entry, Ledger, Published
-from gmsc_cli.regions import DATA, reference
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-    from gmsc_cli.plan import Plan
+    from gmsc_cli.domain.plan import Plan
 
 BUSY_SECONDS = 15.0
 """How long a command waits for another gmsc's write to finish before saying 'busy'
@@ -85,7 +85,7 @@ def bundled_dataset() -> tuple[str, bytes]:
     if shipped.is_file():
         return "bundled cohorts.yaml", shipped.read_bytes()
     # An editable install runs from the source tree, where the file is data/cohorts.yaml.
-    source_tree = Path(__file__).resolve().parents[2] / "data" / "cohorts.yaml"
+    source_tree = Path(__file__).resolve().parents[3] / "data" / "cohorts.yaml"
     return "bundled cohorts.yaml", source_tree.read_bytes()
 
 
@@ -421,7 +421,7 @@ class Store:
         """Create or upgrade the tables inside the write transaction; True if created."""
         from sqlmodel import SQLModel
 
-        from gmsc_cli import models
+        from gmsc_cli.store import tables as models
 
         def query(sql: str) -> list[tuple[Any, ...]]:
             return list(conn.exec_driver_sql(sql).fetchall())
@@ -498,7 +498,7 @@ def write_plan(
     """Write what `plan` changes: cohorts replaced whole, entries in bulk, receipts."""
     from sqlalchemy import delete, insert
 
-    from gmsc_cli import models
+    from gmsc_cli.store import tables as models
 
     cohort_t = models.CohortRow.__table__  # type: ignore[attr-defined]
     entry_t = models.EntryRow.__table__  # type: ignore[attr-defined]

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from gmsc_cli.domain.arithmetic import Totals, compute, in_year_order
+from gmsc_cli.domain.model import Ledger
+from gmsc_cli.domain.regions import Region, reference
 from gmsc_cli.errors import DataError
-from gmsc_cli.ledger import Totals, compute, in_year_order
-from gmsc_cli.model import Ledger
-from gmsc_cli.regions import Region, reference
-from gmsc_cli.render import Column, Tabular
+from gmsc_cli.views.tabular import Column, Tabular
 
 TOTALS_COLUMNS = (
     Column("year", "Year"),

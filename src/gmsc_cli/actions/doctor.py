@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from gmsc_cli.checks import check
-from gmsc_cli.findings import Findings, Severity
-from gmsc_cli.model import Cohort, Ledger
-from gmsc_cli.plan import cohort_content
-from gmsc_cli.regions import reference
+from gmsc_cli.domain.checks import check
+from gmsc_cli.domain.findings import Findings, Severity
+from gmsc_cli.domain.model import Cohort, Ledger
+from gmsc_cli.domain.plan import cohort_content
+from gmsc_cli.domain.regions import reference
 
 if TYPE_CHECKING:
-    from gmsc_cli.store import Store
+    from gmsc_cli.store.store import Store
 
 
 @dataclass(frozen=True, slots=True)

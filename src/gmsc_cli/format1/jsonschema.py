@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gmsc_cli.loader import FIRST_YEAR, LAST_YEAR, MAX_TEXT
-from gmsc_cli.model import STATUSES
+from gmsc_cli.domain.model import STATUSES
+from gmsc_cli.format1.reader import FIRST_YEAR, LAST_YEAR, MAX_TEXT
 
 _TEXT: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
 _TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT}

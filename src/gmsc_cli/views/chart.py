@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from gmsc_cli.ledger import Totals
-from gmsc_cli.render import capture_console
+from gmsc_cli.domain.arithmetic import Totals
+from gmsc_cli.views.tabular import capture_console
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from gmsc_cli.ledger import in_year_order
-from gmsc_cli.loader import FORMAT_VERSION
-from gmsc_cli.model import Cohort, Entry, Ledger
+from gmsc_cli.domain.arithmetic import in_year_order
+from gmsc_cli.domain.model import Cohort, Entry, Ledger
+from gmsc_cli.format1.reader import FORMAT_VERSION
 
 HEADER = "# A GMSC cohort ledger, format 1, written by `gmsc export`.\n"
 

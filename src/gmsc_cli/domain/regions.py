@@ -314,7 +314,7 @@ class Reference:
         return names
 
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 """The package's data files. A plain path rather than importlib.resources (~3 ms to
 import, on the path of every report): gmsc is installed as files, never run from a zip."""
 

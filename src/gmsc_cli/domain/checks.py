@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gmsc_cli.findings import Findings, Pos
-from gmsc_cli.ledger import Totals, compute, cumulative_declared_through, in_year_order
-from gmsc_cli.loader import load_all
-from gmsc_cli.model import Ledger
+from gmsc_cli.domain.arithmetic import Totals, compute, cumulative_declared_through, in_year_order
+from gmsc_cli.domain.findings import Findings, Pos
+from gmsc_cli.domain.model import Ledger
+from gmsc_cli.format1.reader import load_all
 
 
 def validate(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from gmsc_cli.findings import Pos
+from gmsc_cli.domain.findings import Pos
 
 STATUSES = ("confirmed", "probable", "disputed", "withdrawn")
 """Entry statuses of format 1 (README, "The data format"), in their canonical order."""

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from gmsc_cli.checks import check
+from gmsc_cli.domain.arithmetic import Totals, compute
+from gmsc_cli.domain.checks import check
+from gmsc_cli.domain.findings import Findings, Severity
+from gmsc_cli.domain.model import Ledger
+from gmsc_cli.domain.plan import Plan, plan_import
 from gmsc_cli.errors import DataError
-from gmsc_cli.findings import Findings, Severity
-from gmsc_cli.ledger import Totals, compute
-from gmsc_cli.loader import load_all
-from gmsc_cli.model import Ledger
-from gmsc_cli.plan import Plan, plan_import
-from gmsc_cli.render import Column, Tabular
+from gmsc_cli.format1.reader import load_all
+from gmsc_cli.views.tabular import Column, Tabular
 
 if TYPE_CHECKING:
-    from gmsc_cli.store import Receipt, Store
+    from gmsc_cli.store.store import Receipt, Store
 
 
 class ImportRefused(DataError):
@@ -137,7 +137,7 @@ def _notable(findings: Findings) -> Findings:
 def create_store(store: Store, *, bundled: bool) -> int:
     """Create the store's tables and reference regions, with the bundled cohorts unless
     `bundled` is false; return how many cohorts it holds."""
-    from gmsc_cli.store import bundled_dataset
+    from gmsc_cli.store.store import bundled_dataset
 
     sources = [bundled_dataset()] if bundled else []
     findings = Findings()

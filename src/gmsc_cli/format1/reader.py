@@ -22,9 +22,9 @@ from typing import Any
 
 import yaml
 
-from gmsc_cli.findings import Findings, Pos
-from gmsc_cli.model import STATUSES, Cohort, Entry, Ledger, Published
-from gmsc_cli.regions import Reference, Region, Resolution, reference
+from gmsc_cli.domain.findings import Findings, Pos
+from gmsc_cli.domain.model import STATUSES, Cohort, Entry, Ledger, Published
+from gmsc_cli.domain.regions import Reference, Region, Resolution, reference
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 20 * 1024 * 1024

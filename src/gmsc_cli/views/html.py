@@ -14,11 +14,11 @@ from dataclasses import replace
 from html import escape
 
 from gmsc_cli import __version__
-from gmsc_cli.ledger import Totals, in_year_order
-from gmsc_cli.model import Ledger
-from gmsc_cli.regions import reference
-from gmsc_cli.render import Column, Tabular, as_html_table
-from gmsc_cli.reports import provinces_table, repeats_table, totals_table
+from gmsc_cli.domain.arithmetic import Totals, in_year_order
+from gmsc_cli.domain.model import Ledger
+from gmsc_cli.domain.regions import reference
+from gmsc_cli.views.reports import provinces_table, repeats_table, totals_table
+from gmsc_cli.views.tabular import Column, Tabular, as_html_table
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;

@@ -161,8 +161,8 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
 ) -> None:
     """Check ledger files without touching the store; exit 1 if they have errors."""
-    from gmsc_cli import render
-    from gmsc_cli.checks import validate as validate_sources
+    from gmsc_cli.domain.checks import validate as validate_sources
+    from gmsc_cli.views import tabular as render
 
     if format is None:
         github = os.environ.get("GITHUB_ACTIONS") == "true"
@@ -247,7 +247,7 @@ def _screen(output: Path | None, *, default_width: int) -> tuple[bool, int]:
 
 def emit(result: Any, format: TableFormat | None, output: Path | None) -> None:
     """Write a `Tabular` result in the chosen format."""
-    from gmsc_cli import render
+    from gmsc_cli.views import tabular as render
 
     chosen = _chosen(format, output)
     if chosen is TableFormat.json:
@@ -271,7 +271,7 @@ def _completing_shell() -> str:
 
 def _complete_region(incomplete: str) -> list[str]:
     """`gmsc region Luw<TAB>`: official names. A failure completes nothing, quietly."""
-    from gmsc_cli.completion import for_shell, region_names
+    from gmsc_cli.cli.completion import for_shell, region_names
 
     try:
         return for_shell(region_names(incomplete), _completing_shell())
@@ -281,7 +281,7 @@ def _complete_region(incomplete: str) -> list[str]:
 
 def _complete_year(ctx: typer.Context, incomplete: str) -> list[str]:
     """`gmsc cohort <TAB>`: the years in the store that --db or GMSC_DB names."""
-    from gmsc_cli.completion import stored_years
+    from gmsc_cli.cli.completion import stored_years
 
     db = ctx.find_root().params.get("db") or os.environ.get("GMSC_DB")
     try:
@@ -294,7 +294,7 @@ def _complete_year(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def _store() -> Any:
-    from gmsc_cli.store import Store
+    from gmsc_cli.store.store import Store
 
     return Store(_state["db"])
 
@@ -303,7 +303,7 @@ def _ensure(store: Any) -> None:
     """First use: create the store from the bundled dataset, saying so."""
     if store.exists():
         return
-    from gmsc_cli.actions import create_store
+    from gmsc_cli.actions.importing import create_store
 
     count = create_store(store, bundled=True)
     _say(f"gmsc: created the store {store.where} from the bundled dataset ({count} cohorts)")
@@ -323,7 +323,7 @@ def init(
     ] = False,
 ) -> None:
     """Create the store (from the bundled dataset unless --empty)."""
-    from gmsc_cli.actions import create_store
+    from gmsc_cli.actions.importing import create_store
 
     store = _store()
     if store.exists():
@@ -353,8 +353,8 @@ def import_(
     output: OutputOption = None,
 ) -> None:
     """Validate files with the stored ledger and write them in one transaction, or nothing."""
-    from gmsc_cli import render
-    from gmsc_cli.actions import ImportRefused, import_files, receipts_table
+    from gmsc_cli.actions.importing import ImportRefused, import_files, receipts_table
+    from gmsc_cli.views import tabular as render
 
     store = _store()
     if history:
@@ -453,7 +453,7 @@ def totals(
     output: OutputOption = None,
 ) -> None:
     """The per-cohort table: declared and identified members, repeats, running totals."""
-    from gmsc_cli import reports
+    from gmsc_cli.views import reports
 
     if by is not None and by != "province":
         raise typer.BadParameter(f"'{by}' is not a grouping; use --by province", param_hint="--by")
@@ -462,7 +462,7 @@ def totals(
     ledger = _ledger()
     figures = reports.totals(ledger, through=through)
     if chart:
-        from gmsc_cli.chart import totals_chart
+        from gmsc_cli.views.chart import totals_chart
 
         styled, width = _screen(output, default_width=100)
         _write_text(totals_chart(figures, styled=styled, width=width), output)
@@ -481,7 +481,7 @@ def cohort(
     output: OutputOption = None,
 ) -> None:
     """The members of one cohort, with status and new/repeat."""
-    from gmsc_cli import reports
+    from gmsc_cli.views import reports
 
     emit(reports.cohort_table(_ledger(), year), format, output)
 
@@ -499,7 +499,7 @@ def region(
     output: OutputOption = None,
 ) -> None:
     """One region's history across the cohorts."""
-    from gmsc_cli import reports
+    from gmsc_cli.views import reports
 
     found = reports.resolve_region(name)
     emit(reports.region_history(_ledger(), found), format, output)
@@ -509,7 +509,7 @@ def region(
 @guarded
 def repeats(format: FormatOption = None, output: OutputOption = None) -> None:
     """Regions that took part in more than one cohort, with their years."""
-    from gmsc_cli import reports
+    from gmsc_cli.views import reports
 
     emit(reports.repeats_table(_ledger()), format, output)
 
@@ -528,8 +528,8 @@ def report(
     ] = None,
 ) -> None:
     """One self-contained HTML page for officials: totals, cohorts, chart, coverage, gaps."""
-    from gmsc_cli import reports
-    from gmsc_cli.html_report import report_html
+    from gmsc_cli.views import reports
+    from gmsc_cli.views.html import report_html
 
     ledger = _ledger()
     _write_text(report_html(ledger, reports.totals(ledger, through=through)), output)
@@ -539,7 +539,7 @@ def report(
 @guarded
 def export(output: OutputOption = None) -> None:
     """The whole store as canonical format-1 YAML."""
-    from gmsc_cli.export import export_yaml
+    from gmsc_cli.format1.writer import export_yaml
 
     _write_text(export_yaml(_ledger()), output)
 
@@ -548,9 +548,9 @@ def export(output: OutputOption = None) -> None:
 @guarded
 def schema(output: OutputOption = None) -> None:
     """The JSON Schema (draft 2020-12) of ledger format 1."""
-    from gmsc_cli import render
-    from gmsc_cli.regions import reference
-    from gmsc_cli.schema import schema as format_schema
+    from gmsc_cli.domain.regions import reference
+    from gmsc_cli.format1.jsonschema import schema as format_schema
+    from gmsc_cli.views import tabular as render
 
     _write_text(render.as_json(format_schema(len(reference().regions))), output)
 
@@ -564,8 +564,8 @@ def doctor(
     ] = None,
 ) -> None:
     """Check the store: SQLite integrity, the ledger's invariants, drift from files."""
-    from gmsc_cli import doctor as checkup
-    from gmsc_cli.checks import validate as validate_sources
+    from gmsc_cli.actions import doctor as checkup
+    from gmsc_cli.domain.checks import validate as validate_sources
 
     store = _store()
     if not store.exists():
@@ -581,7 +581,7 @@ def doctor(
     exam.verdicts.append(checkup.reference_drift(store))
     exam.verdicts.append(checkup.invariants(ledger))
     if files:
-        from gmsc_cli import render
+        from gmsc_cli.views import tabular as render
 
         written, findings = validate_sources(read_inputs(files))
         if findings.failed():

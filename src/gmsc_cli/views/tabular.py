@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from gmsc_cli.findings import Finding, Findings, Severity
+from gmsc_cli.domain.findings import Finding, Findings, Severity
 
 if TYPE_CHECKING:
     from rich.console import Console

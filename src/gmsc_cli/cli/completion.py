@@ -26,7 +26,7 @@ def for_shell(values: list[str], shell: str) -> list[str]:
 
 def region_names(incomplete: str) -> list[str]:
     """Canonical names of the kabupaten/kota that `incomplete` starts (any accepted form)."""
-    from gmsc_cli.regions import reference
+    from gmsc_cli.domain.regions import reference
 
     if not incomplete.strip():
         return []
@@ -35,7 +35,7 @@ def region_names(incomplete: str) -> list[str]:
 
 def store_path(db: str | None) -> Path | None:
     """The SQLite file a `--db`/`GMSC_DB` value names (None: not a SQLite file)."""
-    from gmsc_cli.store import Store
+    from gmsc_cli.store.store import Store
 
     return Store(db).path
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gmsc_cli.model import Cohort, Ledger
+from gmsc_cli.domain.model import Cohort, Ledger
 
 
 def cohort_content(cohort: Cohort) -> tuple[object, ...]:

@@ -1,0 +1,1 @@
+"""Use cases: validate, import, init, doctor. They return data, never text."""
