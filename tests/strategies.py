@@ -327,3 +327,17 @@ def valid_model_ledgers(draw: st.DrawFn, *, max_cohorts: int = 4) -> Ledger:
     return Ledger(
         programme=draw(st.none() | model_texts), published=published, cohorts=tuple(cohorts)
     )
+
+
+@st.composite
+def ledgers_with_duplicates(draw: st.DrawFn) -> Ledger:
+    """A ledger as model objects whose cohorts may name a region twice, with any status
+    each time: the mistake `duplicate-region` reports, which must still count once."""
+    ledger = draw(valid_model_ledgers())
+    cohorts = []
+    for cohort in ledger.cohorts:
+        extra = draw(st.lists(st.sampled_from(cohort.entries), max_size=3)) if cohort.entries else []
+        twice = tuple(e._replace(status=draw(st.sampled_from(STATUSES))) for e in extra)
+        order = draw(st.permutations(cohort.entries + twice))
+        cohorts.append(dataclasses.replace(cohort, entries=tuple(order)))
+    return dataclasses.replace(ledger, cohorts=tuple(cohorts))

@@ -1,11 +1,21 @@
-"""The arithmetic (README, "The arithmetic"): per-cohort figures and running totals."""
+"""The arithmetic (README, "The arithmetic"): per-cohort figures and running totals,
+read from the participation history (history.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import NamedTuple
 
-from gmsc_cli.domain.model import Cohort, Ledger
+from gmsc_cli.domain.history import Counted, History, in_year_order
+from gmsc_cli.domain.model import Ledger
+
+__all__ = [
+    "CohortFigures",
+    "Totals",
+    "compute",
+    "cumulative_declared_through",
+    "figures",
+    "in_year_order",
+]
 
 
 class CohortFigures(NamedTuple):
@@ -48,38 +58,23 @@ class Totals(NamedTuple):
         return self.cohorts[-1].year if self.cohorts else None
 
 
-def in_year_order(cohorts: Iterable[Cohort]) -> list[Cohort]:
-    """Cohorts sorted by year; the first of a duplicated year wins (the check reports it)."""
-    seen: dict[int, Cohort] = {}
-    for cohort in cohorts:
-        seen.setdefault(cohort.year, cohort)
-    return [seen[year] for year in sorted(seen)]
-
-
 def compute(ledger: Ledger, *, through: int | None = None) -> Totals:
     """Per-cohort figures in year order, and the totals, through `through` (default: all)."""
+    return figures(History(ledger.until(through)))
+
+
+def figures(history: History) -> Totals:
+    """Per-cohort figures and totals, read from the participation history."""
     rows: list[CohortFigures] = []
-    seen: set[str] = set()
     cumulative_declared = 0
-    for cohort in in_year_order(ledger.cohorts):
-        if through is not None and cohort.year > through:
-            break
-        participants: dict[str, str] = {}
-        listed: set[str] = set()
-        disputed: set[str] = set()
-        withdrawn: set[str] = set()
-        for entry in cohort.entries:
-            if entry.participates:
-                participants.setdefault(entry.code, entry.status)
-            if entry.status == "disputed":
-                disputed.add(entry.code)
-            else:
-                listed.add(entry.code)
-            if entry.status == "withdrawn":
-                withdrawn.add(entry.code)
-        repeat_codes = tuple(sorted(code for code in participants if code in seen))
+    cumulative_identified = 0
+    for cohort_history in history.cohorts:
+        cohort = cohort_history.cohort
+        participants = [m for m in cohort_history.memberships if m.participates]
+        repeat_codes = tuple(sorted(m.code for m in participants if m.counted is Counted.REPEAT))
         new = len(participants) - len(repeat_codes)
-        seen.update(participants)
+        cumulative_identified += new
+        listed = {e.code for e in cohort.entries if e.status != "disputed"}
         if cohort.declared is None:
             cumulative_declared += new
             unlisted = None
@@ -96,18 +91,18 @@ def compute(ledger: Ledger, *, through: int | None = None) -> Totals:
                 participants=len(participants),
                 new=new,
                 repeats=len(repeat_codes),
-                probable=sum(1 for s in participants.values() if s == "probable"),
-                disputed=len(disputed),
-                withdrawn=len(withdrawn),
+                probable=sum(1 for m in participants if m.entry.status == "probable"),
+                disputed=len({e.code for e in cohort.entries if e.status == "disputed"}),
+                withdrawn=len({e.code for e in cohort.entries if e.status == "withdrawn"}),
                 cumulative_declared=cumulative_declared,
-                cumulative_identified=len(seen),
+                cumulative_identified=cumulative_identified,
                 repeat_codes=repeat_codes,
             )
         )
     return Totals(
         cohorts=tuple(rows),
         unique_declared=cumulative_declared,
-        unique_identified=len(seen),
+        unique_identified=cumulative_identified,
         repeats_declared=sum(r.declared_repeats for r in rows),
         repeats_identified=sum(r.repeats for r in rows),
     )

@@ -75,6 +75,17 @@ class Ledger:
     published: tuple[Published, ...] = ()
     cohorts: tuple[Cohort, ...] = ()
 
+    def until(self, year: int | None) -> Ledger:
+        """The ledger as it stood after cohort `year`: later cohorts and later published
+        totals cut off (None: the whole ledger). The one cut every report makes."""
+        if year is None:
+            return self
+        return Ledger(
+            programme=self.programme,
+            published=tuple(p for p in self.published if p.through <= year),
+            cohorts=tuple(c for c in self.cohorts if c.year <= year),
+        )
+
     def merged(self, other: Ledger) -> Ledger:
         """This ledger and `other` as one (files given together form one ledger)."""
         return Ledger(

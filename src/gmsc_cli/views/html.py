@@ -10,11 +10,11 @@ escaped.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from html import escape
 
 from gmsc_cli import __version__
-from gmsc_cli.domain.arithmetic import Totals, in_year_order
+from gmsc_cli.domain.arithmetic import Totals
+from gmsc_cli.domain.history import History
 from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.regions import reference
 from gmsc_cli.views.reports import provinces_table, repeats_table, totals_table
@@ -125,13 +125,13 @@ def cumulative_svg(totals: Totals) -> str:
 def report_html(ledger: Ledger, totals: Totals) -> str:
     """The whole page for `ledger`'s figures `totals`."""
     through = totals.through
-    if through is not None:
-        # Everything on the page stops where the figures stop: tables and sources alike.
-        ledger = replace(ledger, cohorts=tuple(c for c in ledger.cohorts if c.year <= through))
-    cohorts = {c.year: c for c in in_year_order(ledger.cohorts)}
+    # Everything on the page stops where the figures stop: tables and sources alike.
+    ledger = ledger.until(through)
+    history = History(ledger)
+    cohorts = {c.year: c.cohort for c in history.cohorts}
     programme = ledger.programme or "Gerakan Menuju Smart City"
     gap = totals.unique_declared - totals.unique_identified
-    published = [p for p in ledger.published if through is not None and p.through <= through]
+    published = list(ledger.published) if through is not None else []
     headline_sources = _sources(
         (f"{p.unique} through {p.through}: {p.source}" if p.source else None)
         for p in sorted(published, key=lambda p: p.through)
@@ -140,20 +140,20 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
 
     regions = reference().regions
     participant_sources = sorted(
-        f"{regions[e.code].province} / {regions[e.code].name}, {c.year}: {source}"
-        for c in cohorts.values()
-        for e in c.entries
-        if e.participates
-        for source in e.sources
+        f"{regions[m.code].province} / {regions[m.code].name}, {m.year}: {source}"
+        for c in history.cohorts
+        for m in c.memberships
+        if m.participates
+        for source in m.entry.sources
     )
     repeats = repeats_table(ledger)
+    repeaters = history.repeaters()
     repeat_sources = [
-        f"{row['name']}, {year}: {source}"
-        for row in repeats.rows
-        for year in row["years"]
-        for entry in cohorts[year].entries
-        if entry.code == row["code"]
-        for source in entry.sources
+        f"{regions[m.code].name}, {m.year}: {source}"
+        for code in repeaters
+        for m in history.of_region(code)
+        if m.participates
+        for source in m.entry.sources
     ]
 
     gaps = Tabular(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gmsc_cli.domain.arithmetic import Totals, compute, in_year_order
+from gmsc_cli.domain.arithmetic import Totals, compute
+from gmsc_cli.domain.history import History
 from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.regions import Region, reference
 from gmsc_cli.errors import DataError
@@ -72,18 +73,6 @@ def totals_table(ledger: Ledger, totals: Totals) -> Tabular:
     )
 
 
-def participants(ledger: Ledger, *, through: int | None = None) -> dict[str, list[int]]:
-    """Each participating region's cohort years (confirmed or probable), in year order."""
-    years: dict[str, list[int]] = {}
-    for cohort in in_year_order(ledger.cohorts):
-        if through is not None and cohort.year > through:
-            break
-        for entry in cohort.entries:
-            if entry.participates and cohort.year not in years.get(entry.code, []):
-                years.setdefault(entry.code, []).append(cohort.year)
-    return years
-
-
 def provinces_table(ledger: Ledger, *, through: int | None = None) -> Tabular:
     """Participants per province against its number of kabupaten/kota (coverage)."""
     ref = reference()
@@ -91,7 +80,7 @@ def provinces_table(ledger: Ledger, *, through: int | None = None) -> Tabular:
     taken: dict[str, int] = {code: 0 for code in ref.provinces}
     for region in ref.regions.values():
         counts[region.province_code] += 1
-    taking_part = participants(ledger, through=through)
+    taking_part = History(ledger.until(through)).participation
     for code in taking_part:
         taken[ref.regions[code].province_code] += 1
     rows = [
@@ -131,26 +120,24 @@ def _percent(part: int, whole: int) -> float:
 
 def cohort_table(ledger: Ledger, year: int) -> Tabular:
     """The members of one cohort, with status and whether each is new or a repeat."""
-    cohort = next((c for c in in_year_order(ledger.cohorts) if c.year == year), None)
-    if cohort is None:
-        years = ", ".join(str(c.year) for c in in_year_order(ledger.cohorts)) or "none"
+    history = History(ledger)
+    found = history.cohort(year)
+    if found is None:
+        years = ", ".join(str(y) for y in history.years) or "none"
         raise DataError(f"cohort {year} is not in the store", hint=f"stored cohorts: {years}")
+    cohort = found.cohort
     ref = reference()
-    earlier = participants(ledger, through=year - 1)
-    rows = []
-    for entry in cohort.entries:
-        before = earlier.get(entry.code, [])
-        counted = ("repeat" if before else "new") if entry.participates else "not counted"
-        rows.append(
-            {
-                "code": entry.code,
-                "name": entry.name,
-                "province": ref.regions[entry.code].province,
-                "status": entry.status,
-                "counted": counted,
-                "earlier_years": before,
-            }
-        )
+    rows = [
+        {
+            "code": m.code,
+            "name": m.entry.name,
+            "province": ref.regions[m.code].province,
+            "status": m.entry.status,
+            "counted": str(m.counted),
+            "earlier_years": list(m.earlier),
+        }
+        for m in found.memberships
+    ]
     declared = f"{cohort.declared} declared, " if cohort.declared is not None else ""
     return Tabular(
         title=f"Cohort {year}" + (f": {cohort.title}" if cohort.title else ""),
@@ -181,26 +168,16 @@ def resolve_region(text: str) -> Region:
 
 def region_history(ledger: Ledger, region: Region) -> Tabular:
     """Every cohort that names one region, with status and how it counted."""
-    rows = []
-    taken_part = False
-    for cohort in in_year_order(ledger.cohorts):
-        for entry in cohort.entries:
-            if entry.code != region.code:
-                continue
-            if not entry.participates:
-                counted = "not counted"
-            else:
-                counted = "repeat" if taken_part else "new"
-                taken_part = True
-            rows.append(
-                {
-                    "year": cohort.year,
-                    "status": entry.status,
-                    "counted": counted,
-                    "sources": list(entry.sources),
-                    "note": entry.note,
-                }
-            )
+    rows = [
+        {
+            "year": m.year,
+            "status": m.entry.status,
+            "counted": str(m.counted),
+            "sources": list(m.entry.sources),
+            "note": m.entry.note,
+        }
+        for m in History(ledger).of_region(region.code)
+    ]
     return Tabular(
         title=f"{region.name} ({region.code}), {region.province}",
         columns=(
@@ -230,10 +207,9 @@ def repeats_table(ledger: Ledger) -> Tabular:
             "code": code,
             "name": regions[code].name,
             "province": regions[code].province,
-            "years": years,
+            "years": list(years),
         }
-        for code, years in sorted(participants(ledger).items())
-        if len(years) > 1
+        for code, years in History(ledger).repeaters().items()
     ]
     return Tabular(
         title="Regions in more than one cohort",
