@@ -336,7 +336,9 @@ def ledgers_with_duplicates(draw: st.DrawFn) -> Ledger:
     ledger = draw(valid_model_ledgers())
     cohorts = []
     for cohort in ledger.cohorts:
-        extra = draw(st.lists(st.sampled_from(cohort.entries), max_size=3)) if cohort.entries else []
+        extra = []
+        if cohort.entries:
+            extra = draw(st.lists(st.sampled_from(cohort.entries), max_size=3))
         twice = tuple(e._replace(status=draw(st.sampled_from(STATUSES))) for e in extra)
         order = draw(st.permutations(cohort.entries + twice))
         cohorts.append(dataclasses.replace(cohort, entries=tuple(order)))
