@@ -9,8 +9,10 @@ Usage, from the repository root::
 
     python scripts/build_cohorts.py [RESEARCH_CSV] [-o data/cohorts.yaml]
 
-It prints per-year figures (statuses, identified repeats, cumulative distinct participants)
-on stderr so they can be checked against the declared counts.
+It prints per-year figures on stderr so they can be checked against the declared counts:
+participants (confirmed + probable) of declared, new, repeats (with their codes), probable,
+disputed and withdrawn entries, and the running totals, official (sum of declared minus
+declared repeats) and identified (distinct participant codes).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from gmsc_cli.domain.regions import reference  # noqa: E402  (needs the path set above)
 
-DEFAULT_CSV = ROOT / "data" / "research" / "gmsc_cohorts_2017_2022.csv"
+DEFAULT_CSV = ROOT / "data" / "research" / "gmsc_cohorts_2017_2024.csv"
 DEFAULT_OUTPUT = ROOT / "data" / "cohorts.yaml"
 STATUSES = ("confirmed", "probable", "disputed", "withdrawn")
 PARTICIPATING = ("confirmed", "probable")
@@ -88,21 +91,49 @@ COHORTS = (
         mou_date="2022-04-21",
         sources=("Surat Ditjen Aptika B-003/DJAI/AI.01.04/01/2022, 3 Jan 2022 (selection letter)",),
     ),
+    Cohort(
+        year=2023,
+        declared=50,
+        declared_repeats=0,
+        title="Gerakan Menuju Smart City 2023",
+        mou_date="2023-02-28",
+        comment="MoU signed by 50 kabupaten/kota and 2 provinces. Awards on 7 Dec 2023 at ICE BSD.",
+    ),
+    Cohort(
+        year=2024,
+        declared=10,
+        declared_repeats=0,
+        title="Gerakan Menuju Smart City 2024",
+        mou_date="2024-03-05",
+        sources=(
+            "Surat Ditjen Aptika B-454/DJAI/AI.01.02/05/2023, 31 May 2023 (assessment result"
+            " letter)",
+            "Surat Ditjen Aptika B-160/DJAI/AI.01.02/02/2024, 7 Feb 2024 (invitation letter)",
+        ),
+        comment="Chosen in 2023 (assessment result letter of 31 May 2023), so the minister's"
+        " total of 251 on 7 Dec 2023 already counts these 10.",
+    ),
 )
 
 PUBLISHED = (
     (2021, 141, "Menkominfo at the MoU signing of the 2022 cohort, 21 Apr 2022"),
     (2022, 191, "Kemenkominfo at the GMSC awards, Dec 2022"),
+    (
+        2024,
+        251,
+        "Menkominfo at the National Smart City Forum, 7 Dec 2023, counting the 10 already"
+        " chosen for 2024; https://en.antaranews.com/news/300501",
+    ),
 )
 
 HEADER = """\
-# The ledger of Indonesia's Gerakan Menuju Smart City (GMSC) cohorts, 2017-2022:
+# The ledger of Indonesia's Gerakan Menuju Smart City (GMSC) cohorts, 2017-2024:
 # the kabupaten/kota that public sources name as members of each cohort, with their
 # Kemendagri codes, status (confirmed/probable/disputed/withdrawn), sources and notes,
 # the declared cohort sizes and the published running totals.
 #
 # This file is the source of truth (format 1, see the README). It was transcribed once
-# from data/research/gmsc_cohorts_2017_2022.csv by scripts/build_cohorts.py; edit
+# from data/research/gmsc_cohorts_2017_2024.csv by scripts/build_cohorts.py; edit
 # it by hand from now on and check it with `gmsc validate data/cohorts.yaml`.
 """
 
@@ -157,7 +188,7 @@ def render(rows: list[dict[str, str]]) -> str:
     for cohort in COHORTS:
         lines.append("")
         if cohort.comment:
-            lines.append(f"  # {cohort.comment}")
+            lines += [f"  # {line}" for line in textwrap.wrap(cohort.comment, width=88)]
         lines += [
             f"  - year: {cohort.year}",
             f"    declared: {cohort.declared}",
@@ -187,23 +218,36 @@ def render(rows: list[dict[str, str]]) -> str:
 
 
 def report(rows: list[dict[str, str]]) -> list[str]:
-    """Per-year figures: statuses, identified repeats (with codes), cumulative participants."""
+    """Per-year figures: participants of declared, new, repeats (with codes), probable,
+    disputed and withdrawn entries, and the running totals official and identified.
+
+    A withdrawn entry holds no slot of ``declared``: only participants are set against it.
+    """
     out: list[str] = []
     seen: set[str] = set()
+    official = 0
     for cohort in COHORTS:
         year_rows = [row for row in rows if int(row["year"]) == cohort.year]
         counts = {status: sum(row["status"] == status for row in year_rows) for status in STATUSES}
         participants = [row["code"] for row in year_rows if row["status"] in PARTICIPATING]
         repeats = [code for code in participants if code in seen]
         seen.update(participants)
-        flag = ""
+        official += cohort.declared - cohort.declared_repeats
+        flags = []
+        if len(participants) > cohort.declared:
+            flags.append(f"MORE PARTICIPANTS THAN DECLARED ({cohort.declared})")
         if len(repeats) > cohort.declared_repeats:
-            flag = f"  <-- MORE REPEATS THAN DECLARED ({cohort.declared_repeats})"
+            flags.append(f"MORE REPEATS THAN DECLARED ({cohort.declared_repeats})")
+        elif len(repeats) < cohort.declared_repeats and len(participants) >= cohort.declared:
+            flags.append(f"FEWER REPEATS THAN DECLARED ({cohort.declared_repeats})")
         out.append(
-            f"{cohort.year}: rows {len(year_rows)}, "
-            + ", ".join(f"{status} {n}" for status, n in counts.items())
-            + f"; participants {len(participants)} (declared {cohort.declared}); "
-            f"repeats {len(repeats)} {repeats}; cumulative distinct {len(seen)}{flag}"
+            f"{cohort.year}: participants {len(participants)}/{cohort.declared}, "
+            f"new {len(participants) - len(repeats)}, "
+            f"repeats {len(repeats)} [{', '.join(repeats)}], "
+            f"probable {counts['probable']}, disputed {counts['disputed']}, "
+            f"withdrawn {counts['withdrawn']}; "
+            f"cumulative official {official}, identified {len(seen)}"
+            + "".join(f"  <-- {flag}" for flag in flags)
         )
     return out
 

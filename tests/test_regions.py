@@ -419,7 +419,7 @@ class TestResearchData:
 
     def test_research_rows(self, ref: Reference) -> None:
         """If a research row's kind and name are resolved, then they land in the row's province."""
-        path = RESEARCH / "gmsc_cohorts_2017_2022.csv"
+        path = RESEARCH / "gmsc_cohorts_2017_2024.csv"
         with path.open(newline="", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         assert rows
