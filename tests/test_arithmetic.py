@@ -345,8 +345,9 @@ class TestStatuses:
         assert (rows[1].new, rows[1].repeats, rows[1].cumulative_identified) == (1, 0, 2)
 
     def test_withdrawn_counts_towards_listed_only(self) -> None:
-        """If an entry is withdrawn, then it is listed (against declared) but not a
-        participant, and its re-selection the next year is new, not a repeat."""
+        """If an entry is withdrawn, then it is listed but holds no slot of declared (the
+        slot stays unlisted until refilled) and is no participant; its re-selection the
+        next year is new, not a repeat."""
         ledger = statuses_ledger(
             "  - year: 2018\n    declared: 2\n"
             "    regions: [Kota Batu, {name: Kota Malang, status: withdrawn}]\n",
@@ -354,17 +355,27 @@ class TestStatuses:
         )
         rows = compute(ledger).cohorts
         first = rows[0]
-        assert (first.listed, first.unlisted, first.participants, first.withdrawn) == (2, 0, 1, 1)
+        assert (first.listed, first.unlisted, first.participants, first.withdrawn) == (2, 1, 1, 1)
         assert first.cumulative_identified == 1
         assert (rows[1].new, rows[1].repeats, rows[1].cumulative_identified) == (1, 0, 2)
         assert [r.cumulative_declared for r in rows] == [2, 3]
 
-    def test_withdrawn_does_not_hide_over_declared(self) -> None:
-        """If withdrawn entries push the listed count above declared, then it is
-        over-declared: withdrawn entries count towards the announcement."""
+    def test_a_withdrawn_slot_can_be_refilled(self) -> None:
+        """If a withdrawn region's slot is refilled (Kota Pekalongan in 2018), then the
+        cohort is not over-declared: withdrawn entries hold no slot of declared."""
         text = (
             "version: 1\ncohorts:\n  - year: 2018\n    declared: 1\n"
             "    regions: [Kota Batu, {name: Kota Malang, status: withdrawn}]\n"
+        )
+        _, findings = validate([("s.yaml", text.encode())])
+        assert list(findings) == []
+
+    def test_participants_beyond_declared_are_over_declared(self) -> None:
+        """If a cohort has more participants (confirmed or probable) than it declares,
+        then it is over-declared, at its 'declared'."""
+        text = (
+            "version: 1\ncohorts:\n  - year: 2018\n    declared: 1\n"
+            "    regions: [Kota Batu, {name: Kota Malang, status: probable}]\n"
         )
         _, findings = validate([("s.yaml", text.encode())])
         assert [(f.code, f.pos.line, f.pos.column) for f in findings] == [("over-declared", 4, 15)]

@@ -45,7 +45,7 @@ KNOWN_CODES = {
 """The finding codes of the README: public API."""
 
 LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
-WARNINGS = {"legacy-code"}
+WARNINGS = {"legacy-code", "repeats-mismatch"}
 INFOS = {"incomplete-cohort"}
 
 FAST = settings(

@@ -80,7 +80,8 @@ def figures(history: History) -> Totals:
             unlisted = None
         else:
             cumulative_declared += cohort.declared - cohort.declared_repeats
-            unlisted = max(cohort.declared - len(listed), 0)
+            # A withdrawn region holds no slot: its place can be refilled (2018).
+            unlisted = max(cohort.declared - len(participants), 0)
         rows.append(
             CohortFigures(
                 year=cohort.year,

@@ -54,31 +54,36 @@ def check(ledger: Ledger, findings: Findings) -> Totals:
     by_year = {c.year: c for c in in_year_order(ledger.cohorts)}
     for row in totals.cohorts:
         cohort = by_year[row.year]
-        if row.declared is not None and row.listed > row.declared:
+        if row.declared is not None and row.participants > row.declared:
             findings.error(
                 "over-declared",
                 cohort.at("declared"),
-                f"cohort {row.year} lists {row.listed} regions but declares {row.declared}",
-                "correct 'declared', or mark entries that did not take part as disputed",
+                f"cohort {row.year} has {row.participants} participants but declares "
+                f"{row.declared}",
+                "correct 'declared', or mark entries that did not take part as disputed "
+                "or withdrawn",
             )
-        fully_listed = row.declared is not None and row.listed >= row.declared
-        if row.repeats > row.declared_repeats or (
-            fully_listed and row.repeats < row.declared_repeats
+        # Evidence against an official figure is reported, not refused; a cohort without
+        # 'declared' has no declared repeats to check.
+        if row.declared is not None and (
+            row.repeats > row.declared_repeats
+            or (row.unlisted == 0 and row.repeats < row.declared_repeats)
         ):
             named = ", ".join(row.repeat_codes) or "none"
-            findings.error(
+            findings.warning(
                 "repeats-mismatch",
                 cohort.at("declared_repeats"),
                 f"cohort {row.year} declares {row.declared_repeats} repeat participants "
                 f"but its list has {row.repeats} ({named})",
-                "check 'declared_repeats' and the statuses of earlier cohorts",
+                "check 'declared_repeats' and the statuses of earlier cohorts; "
+                "gmsc reconcile lists the tension",
             )
-        if row.declared is not None and row.listed < row.declared:
+        if row.unlisted:
             findings.info(
                 "incomplete-cohort",
                 cohort.at("regions"),
-                f"cohort {row.year} names {row.listed} of its {row.declared} declared "
-                f"members ({row.declared - row.listed} unlisted)",
+                f"cohort {row.year} names {row.participants} of its {row.declared} declared "
+                f"members ({row.unlisted} unlisted)",
             )
     for total in ledger.published:
         expected = cumulative_declared_through(totals, total.through)
