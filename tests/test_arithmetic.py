@@ -412,8 +412,8 @@ class TestBundled:
     """The bundled dataset carries the official figures."""
 
     def test_official_figures(self) -> None:
-        """If the bundled data is computed, then it declares 25/50/25/48/50 with 7 repeats
-        in 2021 and runs to 25, 75, 100, 141, 191."""
+        """If the bundled data is computed, then it declares 25/50/25/48/50/50/10 with 7
+        repeats in 2021 and runs to 25, 75, 100, 141, 191, 241, 251."""
         ledger, findings = validate([(str(BUNDLED), BUNDLED.read_bytes())])
         assert {f.code for f in findings} == {"incomplete-cohort"}
         totals = compute(ledger)
@@ -423,11 +423,26 @@ class TestBundled:
             (2019, 25, 0),
             (2021, 48, 7),
             (2022, 50, 0),
+            (2023, 50, 0),
+            (2024, 10, 0),
         ]
-        assert [r.cumulative_declared for r in totals.cohorts] == [25, 75, 100, 141, 191]
-        assert totals.unique_declared == 191
+        assert [r.cumulative_declared for r in totals.cohorts] == [
+            25,
+            75,
+            100,
+            141,
+            191,
+            241,
+            251,
+        ]
+        assert totals.unique_declared == 251
         assert compute(ledger, through=2021).unique_declared == 141
-        assert [(p.through, p.unique) for p in ledger.published] == [(2021, 141), (2022, 191)]
+        assert compute(ledger, through=2022).unique_declared == 191
+        assert [(p.through, p.unique) for p in ledger.published] == [
+            (2021, 141),
+            (2022, 191),
+            (2024, 251),
+        ]
 
     def test_identified_never_exceeds_declared(self) -> None:
         """If the bundled data is computed, then the named evidence never supports more

@@ -116,8 +116,15 @@ class TestCohortCompletion:
             "2019",
             "2021",
             "2022",
+            "2023",
+            "2024",
         ]
-        assert complete("gmsc cohort 202", db=isolated_store)[0] == ["2021", "2022"]
+        assert complete("gmsc cohort 202", db=isolated_store)[0] == [
+            "2021",
+            "2022",
+            "2023",
+            "2024",
+        ]
 
     def test_db_option_is_honoured(self, run: Run, tmp_path: Path) -> None:
         """If `--db PATH` comes before the command, then the years come from that store,
@@ -125,7 +132,7 @@ class TestCohortCompletion:
         other = tmp_path / "other.db"
         assert run("--db", str(other), "init").exit_code == 0
         names, _ = complete(f"gmsc --db {other} cohort 2", db=tmp_path / "missing.db")
-        assert names == ["2017", "2018", "2019", "2021", "2022"]
+        assert names == ["2017", "2018", "2019", "2021", "2022", "2023", "2024"]
 
     def test_missing_store_is_not_created(self, isolated_store: Path) -> None:
         """If the store does not exist yet, then nothing is offered and no store is made
@@ -197,4 +204,12 @@ class TestInstallCompletion:
             return [line for line in done.stdout.splitlines() if line]
 
         assert in_bash("gmsc", "region", "Luwu\\ U") == ["Kabupaten\\ Luwu\\ Utara"]
-        assert in_bash("gmsc", "cohort", "20") == ["2017", "2018", "2019", "2021", "2022"]
+        assert in_bash("gmsc", "cohort", "20") == [
+            "2017",
+            "2018",
+            "2019",
+            "2021",
+            "2022",
+            "2023",
+            "2024",
+        ]

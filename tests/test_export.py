@@ -211,8 +211,8 @@ class TestRoundTrip:
         imported = run("--db", db, "import", str(exported))
         assert imported.exit_code == 0, imported
         assert imported.stdout == (
-            "imported: 5 added, 0 replaced, 0 unchanged; "
-            "distinct regions 0 -> 191 declared, 0 -> 176 identified\n"
+            "imported: 7 added, 0 replaced, 0 unchanged; "
+            "distinct regions 0 -> 251 declared, 0 -> 230 identified\n"
         )
         second = run("--db", db, "export")
         assert second.stdout == first.stdout
@@ -248,8 +248,8 @@ class TestCanonicalForm:
         )
 
     def test_bundled_export_starts_with_the_facts(self, run: Run) -> None:
-        """If the bundled store is exported, then the programme and both published totals
-        come first, then the 2017 cohort."""
+        """If the bundled store is exported, then the programme and the three published
+        totals come first, then the 2017 cohort."""
         result = run("export")
         assert result.stdout.startswith(
             "# A GMSC cohort ledger, format 1, written by `gmsc export`.\n"
@@ -262,6 +262,10 @@ class TestCanonicalForm:
             "- through: 2022\n"
             "  unique: 191\n"
             "  source: Kemenkominfo at the GMSC awards, Dec 2022\n"
+            "- through: 2024\n"
+            "  unique: 251\n"
+            "  source: Menkominfo at the National Smart City Forum, 7 Dec 2023, counting the 10 "
+            "already chosen for 2024; https://en.antaranews.com/news/300501\n"
             "cohorts:\n"
             "- year: 2017\n"
             "  declared: 25\n"

@@ -72,7 +72,7 @@ class TestLightStartup:
         sqlalchemy nor sqlmodel is imported."""
         report, process = probe("validate", str(BUNDLED))
         assert report == {"code": 0, "loaded": []}, process
-        assert "0 errors, 0 warnings, 2 infos in 1 file" in process.stderr
+        assert "0 errors, 0 warnings, 4 infos in 1 file" in process.stderr
 
     def test_validate_broken_file(self, tmp_path: Path) -> None:
         """If `gmsc validate` reports errors, then it exits 1, still without the ORM."""
@@ -115,7 +115,7 @@ class TestConsoleScript:
             check=False,
         )
         assert validated.returncode == 0, validated
-        assert validated.stderr == "0 errors, 0 warnings, 2 infos in 1 file\n"
+        assert validated.stderr == "0 errors, 0 warnings, 4 infos in 1 file\n"
         assert all(
             "info[incomplete-cohort]" in line
             for line in validated.stdout.splitlines()

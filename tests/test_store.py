@@ -72,7 +72,7 @@ class TestFirstUse:
         result = run(*command)
         assert result.exit_code == 0, result
         assert result.stderr == (
-            f"gmsc: created the store {isolated_store} from the bundled dataset (5 cohorts)\n"
+            f"gmsc: created the store {isolated_store} from the bundled dataset (7 cohorts)\n"
         )
         assert isolated_store.is_file()
 
@@ -94,7 +94,7 @@ class TestFirstUse:
         result = run("totals", "--through", "2021", "--format", "json")
         assert result.exit_code == 0, result
         assert result.stderr == (
-            f"gmsc: created the store {isolated_store} from the bundled dataset (5 cohorts)\n"
+            f"gmsc: created the store {isolated_store} from the bundled dataset (7 cohorts)\n"
         )
         assert '"unique_declared": 141,' in result.stdout
 
@@ -115,7 +115,7 @@ class TestFirstUse:
         result = run("repeats", "--format", "csv")
         assert result.exit_code == 0, result
         assert result.stderr == (
-            f"gmsc: created the store {isolated_store} from the bundled dataset (5 cohorts)\n"
+            f"gmsc: created the store {isolated_store} from the bundled dataset (7 cohorts)\n"
         )
         assert result.stdout.count("\n") == 8
 
@@ -124,13 +124,13 @@ class TestInit:
     """`gmsc init [--empty]` creates the store on purpose."""
 
     def test_init_with_bundled_cohorts(self, run: Run, isolated_store: Path) -> None:
-        """If `init` runs without --empty, then the store holds the five bundled cohorts."""
+        """If `init` runs without --empty, then the store holds the seven bundled cohorts."""
         result = run("init")
         assert result.exit_code == 0, result
         assert result.stdout == ""
-        assert result.stderr == f"gmsc: created the store {isolated_store} with 5 cohorts\n"
+        assert result.stderr == f"gmsc: created the store {isolated_store} with 7 cohorts\n"
         listed = run("totals", "--format", "csv")
-        assert listed.stdout.splitlines()[-1] == "Total,,7,,,,,7,,,,191,176"
+        assert listed.stdout.splitlines()[-1] == "Total,,7,,,,,7,,,,251,230"
 
     def test_init_empty(self, run: Run, isolated_store: Path) -> None:
         """If `init --empty` runs, then the store exists with no cohorts and a later command

@@ -1307,7 +1307,7 @@ class TestBundled:
 
     def test_bundled_dataset(self, run: Run) -> None:
         """If the bundled data/cohorts.yaml is validated, then it exits 0 and reports only
-        the incomplete-cohort infos of 2018, 2021 and 2022 (each with slots no named
+        the incomplete-cohort infos of 2018, 2021, 2022 and 2023 (each with slots no named
         participant fills), each at that cohort's regions list."""
         result = run("validate", "--format", "json", str(BUNDLED))
         assert result.exit_code == 0, result
@@ -1317,14 +1317,14 @@ class TestBundled:
             ("info", "incomplete-cohort")
         }
         years = [int(re.match(r"cohort (\d+) ", f["message"])[1]) for f in document["findings"]]
-        assert years == [2018, 2021, 2022]
+        assert years == [2018, 2021, 2022, 2023]
         lines = BUNDLED.read_text(encoding="utf-8").splitlines()
         for finding in document["findings"]:
             assert finding["file"] == str(BUNDLED)
             # The regions list starts here: the line before is the cohort's `regions:` key.
             assert lines[finding["line"] - 1][finding["column"] - 1 :].startswith("- ")
             assert lines[finding["line"] - 2].strip() == "regions:"
-        assert document["summary"] == {"errors": 0, "warnings": 0, "infos": 3}
+        assert document["summary"] == {"errors": 0, "warnings": 0, "infos": 4}
 
 
 class TestNumbersAndHiddenText:
