@@ -205,6 +205,13 @@ OutputOption = Annotated[
     typer.Option("--output", "-o", help="Write the result to this file instead of stdout."),
 ]
 
+SourcesOption = Annotated[
+    bool,
+    typer.Option(
+        "--sources", help="Show each entry's sources in the table (JSON and CSV always have them)."
+    ),
+]
+
 _EXTENSIONS = {
     ".json": TableFormat.json,
     ".csv": TableFormat.csv,
@@ -473,17 +480,62 @@ def totals(
     emit(reports.totals_table(ledger, figures), format, output)
 
 
+def emit_sections(sections: Any, format: TableFormat | None, output: Path | None) -> None:
+    """Write a result of several tables: the first alone as CSV, the first's document as
+    JSON, and every table one after another as a table or Markdown."""
+    from gmsc_cli.views import tabular as render
+
+    chosen = _chosen(format, output)
+    if chosen in (TableFormat.json, TableFormat.csv):
+        emit(sections[0], chosen, output)
+    elif chosen is TableFormat.markdown:
+        parts = []
+        for section in sections:
+            parts.append(f"## {section.title}\n\n{render.as_markdown(section)}")
+            if section.caption:
+                parts.append(f"{section.caption}\n")
+        _write_text("\n".join(parts), output)
+    else:
+        styled, width = _screen(output, default_width=80)
+        _write_text(
+            "\n".join(render.table_text(s, styled=styled, width=width) for s in sections),
+            output,
+        )
+
+
+@app.command()
+@guarded
+def reconcile(
+    through: Annotated[
+        int | None, typer.Option("--through", help="Count cohorts up to this year.")
+    ] = None,
+    format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Why the official total and the identified one differ: cohort by cohort, with the
+    entries and the tensions behind it."""
+    from gmsc_cli.domain.reconcile import reconcile as bridge
+    from gmsc_cli.views import reports
+    from gmsc_cli.views.reconcile import reconcile_sections
+
+    ledger = _ledger()
+    reports.totals(ledger, through=through)  # refuses a year before the first cohort
+    emit_sections(reconcile_sections(bridge(ledger, through=through)), format, output)
+
+
 @app.command()
 @guarded
 def cohort(
     year: Annotated[int, typer.Argument(help="The cohort's year.", autocompletion=_complete_year)],
+    sources: SourcesOption = False,
     format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
-    """The members of one cohort, with status and new/repeat."""
+    """The members of one cohort, with status, new/repeat and note."""
     from gmsc_cli.views import reports
 
-    emit(reports.cohort_table(_ledger(), year), format, output)
+    wide = sources or _chosen(format, output) is TableFormat.csv
+    emit(reports.cohort_table(_ledger(), year, sources=wide), format, output)
 
 
 @app.command()
@@ -495,14 +547,16 @@ def region(
             help="A name in any accepted spelling, or a code.", autocompletion=_complete_region
         ),
     ],
+    sources: SourcesOption = False,
     format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
-    """One region's history across the cohorts."""
+    """One region's history across the cohorts, with status, how it counted and notes."""
     from gmsc_cli.views import reports
 
     found = reports.resolve_region(name)
-    emit(reports.region_history(_ledger(), found), format, output)
+    wide = sources or _chosen(format, output) is TableFormat.csv
+    emit(reports.region_history(_ledger(), found, sources=wide), format, output)
 
 
 @app.command()
