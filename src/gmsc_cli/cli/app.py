@@ -432,22 +432,35 @@ def doctor(
     return exam.status
 
 
-def _complete_without_prefix_filter(command: Any) -> None:
-    """Let `gmsc region luw<TAB>` become `Kabupaten Luwu Utara`.
+def install_unfiltered_completion(param: Any, complete: Any) -> None:
+    """Install `complete(ctx, param, incomplete) -> list[str]` on a built Click parameter
+    so that Typer offers its values unfiltered.
 
     Typer keeps only completions that start with the typed text, case and all, which
-    would drop every canonical name for a bare or lower-case start. The region argument's
-    completer is therefore installed on the built Click parameter, unfiltered: the
-    reference list already matched the text.
+    would drop every canonical name for a bare or lower-case start. This is the one use
+    of Typer's private API (the parameter's `_custom_shell_complete`, and its vendored
+    Click's CompletionItem); tests/test_ecosystem_completion.py fails if an upgrade of
+    Typer stops honouring it.
     """
     from typer._click.shell_completion import CompletionItem
 
-    def complete(_ctx: Any, _param: Any, incomplete: str) -> list[CompletionItem]:
-        return [CompletionItem(value) for value in _complete_region(incomplete)]
+    if not hasattr(param, "_custom_shell_complete"):
+        raise RuntimeError("Typer's parameters no longer have _custom_shell_complete")
 
+    def items(ctx: Any, this: Any, incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(value) for value in complete(ctx, this, incomplete)]
+
+    param._custom_shell_complete = items
+
+
+def _complete_without_prefix_filter(command: Any) -> None:
+    """Let `gmsc region luw<TAB>` become `Kabupaten Luwu Utara`: the reference list has
+    already matched the text, so Typer must not filter it again."""
     for param in command.commands["region"].params:
         if param.name == "name":
-            param._custom_shell_complete = complete
+            install_unfiltered_completion(
+                param, lambda _ctx, _param, incomplete: _complete_region(incomplete)
+            )
 
 
 def main() -> None:
