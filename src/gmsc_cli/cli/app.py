@@ -17,7 +17,6 @@ from typing import Annotated, Any
 
 import typer
 import typer.core
-from typer import _click as click
 
 from gmsc_cli import __version__
 from gmsc_cli.actions.inputs import read_inputs
@@ -38,7 +37,7 @@ class Gmsc(typer.core.TyperGroup):
     exit code and a one-line message here; a command that returns an ExitStatus exits
     with it."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # Typer types it with its vendored, private Click
         """Run the command; map what it raises or returns to an exit."""
         try:
             result = super().invoke(ctx)
@@ -71,7 +70,7 @@ class Gmsc(typer.core.TyperGroup):
         return result
 
 
-def _wants_traceback(ctx: click.Context) -> bool:
+def _wants_traceback(ctx: Any) -> bool:
     options = ctx.find_object(Options)
     return options is not None and options.traceback
 
