@@ -11,7 +11,7 @@ from textwrap import dedent
 import pytest
 
 from conftest import BUNDLED, Result
-from gmsc_cli.domain.checks import validate
+from gmsc_cli.actions.validating import validate
 from gmsc_cli.domain.findings import Findings
 from gmsc_cli.domain.model import Cohort, Ledger
 from gmsc_cli.format1 import reader as loader
