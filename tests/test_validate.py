@@ -15,6 +15,7 @@ from gmsc_cli.domain.checks import validate
 from gmsc_cli.domain.findings import Findings
 from gmsc_cli.domain.model import Cohort, Ledger
 from gmsc_cli.format1 import reader as loader
+from gmsc_cli.format1 import spec, yamltree
 
 Run = Callable[..., Result]
 Write = Callable[[str, str | bytes], Path]
@@ -430,12 +431,12 @@ class TestAliases:
         written (93), not the expansion, and the ledger has no cohorts."""
         text = "\n".join(LAUGHS) + "\n"
         findings = Findings()
-        root = loader.compose("laughs.yaml", text, findings)
+        root = yamltree.compose("laughs.yaml", text, findings)
 
         def count(node: loader.Node) -> int:
-            if isinstance(node, loader.Mapping):
+            if isinstance(node, yamltree.Mapping):
                 return 1 + sum(count(value) for _, value in node.items.values())
-            if isinstance(node, loader.Sequence):
+            if isinstance(node, yamltree.Sequence):
                 return 1 + sum(count(item) for item in node.items)
             return 1
 
@@ -1364,7 +1365,7 @@ class TestNumbersAndHiddenText:
         result = run("validate", "--format", "json", str(path))
         assert result.exit_code == 1, result
         findings = json.loads(result.stdout)["findings"]
-        assert len(findings) == 1 + loader.MAX_REFUSED_ALIASES + 1
+        assert len(findings) == 1 + spec.MAX_REFUSED_ALIASES + 1
         assert findings[-1]["message"] == (
             "more than 1000 aliases: the rest of the file was not read"
         )
