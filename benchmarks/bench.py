@@ -178,11 +178,49 @@ def alternate(
     return a, b
 
 
+def baseline_rows(
+    args: argparse.Namespace, gmsc: str, before: str, work: Path, env: dict[str, str]
+) -> list[Row]:
+    """This gmsc's start-up against another install's, command by command: the
+    "no slower than before" check of a change."""
+    stores = {}
+    for name, program in (("after", gmsc), ("before", before)):
+        stores[name] = work / f"{name}.db"
+        subprocess.run(
+            [program, "--db", str(stores[name]), "init"], check=True, capture_output=True
+        )
+    commands = {
+        "--help": lambda program, _db: [program, "--help"],
+        # A ledger both versions accept as valid (their bundled data may differ).
+        "validate (100 cohorts)": lambda program, _db: [
+            program,
+            "validate",
+            str(REPO / "tests" / "golden" / "ledger-100.yaml"),
+        ],
+        "totals": lambda program, db: [program, "--db", str(db), "totals"],
+    }
+    rows = []
+    for what, argv in commands.items():
+        a, b = alternate(
+            args.repeat,
+            lambda argv=argv: timed(argv(gmsc, stores["after"]), env=env),
+            lambda argv=argv: timed(argv(before, stores["before"]), env=env),
+        )
+        rows.append(Row(f"gmsc {what}: this install vs the baseline", a, b, "<= 1.0x"))
+    return rows
+
+
 def main() -> None:
     """Measure the four comparisons of the performance goals and print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--memberships", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="the bin directory of another gmsc install (say, the last release): its "
+        "--help, validate and totals are timed against this one's, alternately",
+    )
     args = parser.parse_args()
     gmsc = str(BIN / "gmsc")
     sqlite_utils = shutil.which("sqlite-utils", path=str(BIN)) or shutil.which("sqlite-utils")
@@ -256,6 +294,8 @@ def main() -> None:
         lambda: timed([sqlite_utils, "query", str(bundled), query, "--table"]),
     )
     rows.append(Row("bare Typer+Rich table of that query vs sqlite-utils", a, b, "floor"))
+    if args.baseline is not None:
+        rows += baseline_rows(args, gmsc, str(args.baseline / "gmsc"), work, env)
     heavy = max(1, min(args.repeat, 3))
     growth: dict[int, list[Sample]] = {}
     for n in (small, big):

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import BUNDLED, Result
+from gmsc_cli.actions.validating import validate
 from gmsc_cli.domain.arithmetic import Totals, compute
-from gmsc_cli.domain.checks import validate
 from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.regions import Region, reference
 

@@ -213,3 +213,35 @@ class TestInstallCompletion:
             "2023",
             "2024",
         ]
+
+
+class TestTyperPrivateApi:
+    """The one use of Typer's private API (unfiltered completion) still works: a Typer
+    upgrade that breaks it fails here, loudly, rather than completion going quiet."""
+
+    def test_region_parameter_has_the_private_hook(self) -> None:
+        """If the command is built, then the region argument's Click parameter has the
+        `_custom_shell_complete` attribute the unfiltered completer replaces."""
+        import typer
+
+        from gmsc_cli.cli.app import app
+
+        command = typer.main.get_command(app)
+        params = [p for p in command.commands["region"].params if p.name == "name"]
+        assert len(params) == 1
+        assert hasattr(params[0], "_custom_shell_complete")
+
+    def test_installed_completer_is_honoured_unfiltered(self) -> None:
+        """If a completer that ignores the typed text is installed, then Typer's
+        shell_complete returns its values as they are, none dropped for not starting
+        with the typed text."""
+        import typer
+
+        from gmsc_cli.cli.app import app, install_unfiltered_completion
+
+        command = typer.main.get_command(app)
+        param = next(p for p in command.commands["region"].params if p.name == "name")
+        install_unfiltered_completion(param, lambda _ctx, _param, _text: ["Kota Zeta", "Alpha"])
+        ctx = command.make_context("gmsc", ["region"], resilient_parsing=True)
+        values = [item.value for item in param.shell_complete(ctx, "luw")]
+        assert values == ["Kota Zeta", "Alpha"]

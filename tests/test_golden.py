@@ -55,6 +55,11 @@ for _fmt in TABULAR_FORMATS:
     _case(f"bundled-region-kudus-{_fmt}", BUNDLED, "region", "33.19", "--format", _fmt)
     _case(f"generated-cohort-2050-{_fmt}", GENERATED, "cohort", "2050", "--format", _fmt)
     _case(f"generated-region-sleman-{_fmt}", GENERATED, "region", "Sleman", "--format", _fmt)
+    _case(f"bundled-reconcile-{_fmt}", BUNDLED, "reconcile", "--format", _fmt)
+    _case(f"bundled-reconcile-2021-{_fmt}", BUNDLED, "reconcile", "--through", "2021", "-f", _fmt)
+    for _small in sorted((GOLDEN / "reconcile").glob("*.yaml")):
+        _case(f"reconcile-{_small.stem}-{_fmt}", _small, "reconcile", "--format", _fmt)
+    _case(f"bundled-cohort-2021-sources-{_fmt}", BUNDLED, "cohort", "2021", "--sources", "-f", _fmt)
 _case("bundled-report", BUNDLED, "report")
 _case("bundled-report-through-2019", BUNDLED, "report", "--through", "2019")
 _case("generated-report", GENERATED, "report")

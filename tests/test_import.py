@@ -226,9 +226,9 @@ class TestConflicts:
         )
         members = run("cohort", "2025", "--format", "csv")
         assert members.stdout == (
-            "code,name,province,status,counted,earlier_years\n"
-            "75.01,Kabupaten Gorontalo,Gorontalo,confirmed,new,\n"
-            "33.19,Kabupaten Kudus,Jawa Tengah,confirmed,repeat,2018 2021\n"
+            "code,name,province,status,counted,earlier_years,note,sources\n"
+            "75.01,Kabupaten Gorontalo,Gorontalo,confirmed,new,,,\n"
+            "33.19,Kabupaten Kudus,Jawa Tengah,confirmed,repeat,2018 2021,,\n"
         )
         receipt = history(run)[-1]
         assert receipt == {
@@ -488,10 +488,10 @@ class TestHistory:
         run("import", str(write("c2025.yaml", COHORT_2025)))
         members = run("cohort", "2025", "--format", "csv")
         assert members.stdout == (
-            "code,name,province,status,counted,earlier_years\n"
-            "75.01,Kabupaten Gorontalo,Gorontalo,confirmed,new,\n"
-            "65.71,Kota Tarakan,Kalimantan Utara,confirmed,new,\n"
-            "33.19,Kabupaten Kudus,Jawa Tengah,confirmed,repeat,2018 2021\n"
+            "code,name,province,status,counted,earlier_years,note,sources\n"
+            "75.01,Kabupaten Gorontalo,Gorontalo,confirmed,new,,,\n"
+            "65.71,Kota Tarakan,Kalimantan Utara,confirmed,new,,,\n"
+            "33.19,Kabupaten Kudus,Jawa Tengah,confirmed,repeat,2018 2021,,\n"
         )
         repeats = run("repeats", "--format", "csv")
         assert "33.19,Kabupaten Kudus,Jawa Tengah,2018 2021 2025\n" in repeats.stdout

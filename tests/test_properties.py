@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import strategies as gs
+from gmsc_cli.actions.validating import validate
 from gmsc_cli.domain.arithmetic import compute
-from gmsc_cli.domain.checks import validate
 from gmsc_cli.domain.findings import Findings, Severity
 
 KNOWN_CODES = {

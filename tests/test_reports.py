@@ -166,8 +166,8 @@ BUNDLED_TOTALS_TABLE = """\
 |-------+----------+---------------+--------+----------+--------------+-----+---------+----------+----------+-----------+---------------+-----------------|
 | Total |          |             7 |        |          |              |     |       7 |          |          |           |           251 |             230 |
 +---------------------------------------------------------------------------------------------------------------------------------------------------------+
-                     251 distinct kabupaten/kota by the official figures through 2024; the named lists support 230 (21 not yet named).
-"""  # noqa: E501
+                 251 official − 230 identified = 21 slots without a named participant: 2018 1, 2021 4, 2022 7, 2023 9; see gmsc reconcile
+"""  # noqa: E501, RUF001
 """The totals table as `-o totals.txt` writes it (155 columns wide)."""
 
 BUNDLED_REPEATS = [
@@ -599,8 +599,8 @@ SYNTHETIC_TOTALS_TABLE = """\
 |-------+----------+---------------+--------+----------+--------------+-----+---------+----------+----------+-----------+---------------+-----------------|
 | Total |          |             1 |        |          |              |     |       1 |          |          |           |             5 |               3 |
 +---------------------------------------------------------------------------------------------------------------------------------------------------------+
-                       5 distinct kabupaten/kota by the official figures through 2018; the named lists support 3 (2 not yet named).
-"""  # noqa: E501
+                            5 official − 3 identified = 2 slots without a named participant: 2017 1, 2018 1; see gmsc reconcile
+"""  # noqa: E501, RUF001
 
 SYNTHETIC_REPORTS: dict[tuple[str, ...], dict[str, str]] = {
     ("totals",): {
@@ -640,16 +640,16 @@ SYNTHETIC_REPORTS: dict[tuple[str, ...], dict[str, str]] = {
     },
     ("cohort", "2018"): {
         "table": """\
-                                          Cohort 2018
-+---------------------------------------------------------------------------------------------+
-| Code  | Name                 | Province         | Status    | Counted as  | Earlier cohorts |
-|-------+----------------------+------------------+-----------+-------------+-----------------|
-| 73.22 | Kabupaten Luwu Utara | Sulawesi Selatan | confirmed | repeat      | 2017            |
-| 65.71 | Kota Tarakan         | Kalimantan Utara | probable  | new         |                 |
-| 75.71 | Kota Gorontalo       | Gorontalo        | withdrawn | not counted |                 |
-+---------------------------------------------------------------------------------------------+
-                                      3 declared, 3 named
-""",
+                                             Cohort 2018
++----------------------------------------------------------------------------------------------------+
+| Code  | Name                 | Province         | Status    | Counted as  | Earlier cohorts | Note |
+|-------+----------------------+------------------+-----------+-------------+-----------------+------|
+| 73.22 | Kabupaten Luwu Utara | Sulawesi Selatan | confirmed | repeat      | 2017            |      |
+| 65.71 | Kota Tarakan         | Kalimantan Utara | probable  | new         |                 |      |
+| 75.71 | Kota Gorontalo       | Gorontalo        | withdrawn | not counted |                 |      |
++----------------------------------------------------------------------------------------------------+
+                                         3 declared, 3 named
+""",  # noqa: E501
         "json": as_json(
             [
                 {
@@ -659,6 +659,8 @@ SYNTHETIC_REPORTS: dict[tuple[str, ...], dict[str, str]] = {
                     "status": "confirmed",
                     "counted": "repeat",
                     "earlier_years": [2017],
+                    "note": None,
+                    "sources": [],
                 },
                 {
                     "code": "65.71",
@@ -667,6 +669,8 @@ SYNTHETIC_REPORTS: dict[tuple[str, ...], dict[str, str]] = {
                     "status": "probable",
                     "counted": "new",
                     "earlier_years": [],
+                    "note": None,
+                    "sources": [],
                 },
                 {
                     "code": "75.71",
@@ -675,57 +679,59 @@ SYNTHETIC_REPORTS: dict[tuple[str, ...], dict[str, str]] = {
                     "status": "withdrawn",
                     "counted": "not counted",
                     "earlier_years": [],
+                    "note": None,
+                    "sources": [],
                 },
             ]
         ),
         "csv": dedent(
             """\
-            code,name,province,status,counted,earlier_years
-            73.22,Kabupaten Luwu Utara,Sulawesi Selatan,confirmed,repeat,2017
-            65.71,Kota Tarakan,Kalimantan Utara,probable,new,
-            75.71,Kota Gorontalo,Gorontalo,withdrawn,not counted,
+            code,name,province,status,counted,earlier_years,note,sources
+            73.22,Kabupaten Luwu Utara,Sulawesi Selatan,confirmed,repeat,2017,,
+            65.71,Kota Tarakan,Kalimantan Utara,probable,new,,,
+            75.71,Kota Gorontalo,Gorontalo,withdrawn,not counted,,,
             """
         ),
         "markdown": dedent(
             """\
-            | Code | Name | Province | Status | Counted as | Earlier cohorts |
-            | --- | --- | --- | --- | --- | --- |
-            | 73.22 | Kabupaten Luwu Utara | Sulawesi Selatan | confirmed | repeat | 2017 |
-            | 65.71 | Kota Tarakan | Kalimantan Utara | probable | new |  |
-            | 75.71 | Kota Gorontalo | Gorontalo | withdrawn | not counted |  |
+            | Code | Name | Province | Status | Counted as | Earlier cohorts | Note |
+            | --- | --- | --- | --- | --- | --- | --- |
+            | 73.22 | Kabupaten Luwu Utara | Sulawesi Selatan | confirmed | repeat | 2017 |  |
+            | 65.71 | Kota Tarakan | Kalimantan Utara | probable | new |  |  |
+            | 75.71 | Kota Gorontalo | Gorontalo | withdrawn | not counted |  |  |
             """
         ),
     },
     ("cohort", "2017"): {
         "table": """\
-                                      Cohort 2017: First
-+---------------------------------------------------------------------------------------------+
-| Code  | Name                 | Province         | Status    | Counted as  | Earlier cohorts |
-|-------+----------------------+------------------+-----------+-------------+-----------------|
-| 73.22 | Kabupaten Luwu Utara | Sulawesi Selatan | confirmed | new         |                 |
-| 73.73 | Kota Palopo          | Sulawesi Selatan | confirmed | new         |                 |
-| 75.01 | Kabupaten Gorontalo  | Gorontalo        | disputed  | not counted |                 |
-+---------------------------------------------------------------------------------------------+
-                                      3 declared, 3 named
-""",
+                                             Cohort 2017: First
++-----------------------------------------------------------------------------------------------------------+
+| Code  | Name                 | Province         | Status    | Counted as  | Earlier cohorts | Note        |
+|-------+----------------------+------------------+-----------+-------------+-----------------+-------------|
+| 73.22 | Kabupaten Luwu Utara | Sulawesi Selatan | confirmed | new         |                 | first named |
+| 73.73 | Kota Palopo          | Sulawesi Selatan | confirmed | new         |                 |             |
+| 75.01 | Kabupaten Gorontalo  | Gorontalo        | disputed  | not counted |                 |             |
++-----------------------------------------------------------------------------------------------------------+
+                                             3 declared, 3 named
+""",  # noqa: E501
         "csv": dedent(
             """\
-            code,name,province,status,counted,earlier_years
-            73.22,Kabupaten Luwu Utara,Sulawesi Selatan,confirmed,new,
-            73.73,Kota Palopo,Sulawesi Selatan,confirmed,new,
-            75.01,Kabupaten Gorontalo,Gorontalo,disputed,not counted,
+            code,name,province,status,counted,earlier_years,note,sources
+            73.22,Kabupaten Luwu Utara,Sulawesi Selatan,confirmed,new,,first named,https://example.org/a
+            73.73,Kota Palopo,Sulawesi Selatan,confirmed,new,,,
+            75.01,Kabupaten Gorontalo,Gorontalo,disputed,not counted,,,
             """
         ),
     },
     ("region", "73.22"): {
         "table": """\
-            Kabupaten Luwu Utara (73.22), Sulawesi Selatan
-+---------------------------------------------------------------------+
-| Year | Status    | Counted as | Note        | Sources               |
-|------+-----------+------------+-------------+-----------------------|
-| 2017 | confirmed | new        | first named | https://example.org/a |
-| 2018 | confirmed | repeat     |             |                       |
-+---------------------------------------------------------------------+
+Kabupaten Luwu Utara (73.22), Sulawesi Selatan
++---------------------------------------------+
+| Year | Status    | Counted as | Note        |
+|------+-----------+------------+-------------|
+| 2017 | confirmed | new        | first named |
+| 2018 | confirmed | repeat     |             |
++---------------------------------------------+
 """,
         "json": as_json(
             {
@@ -760,6 +766,25 @@ SYNTHETIC_REPORTS: dict[tuple[str, ...], dict[str, str]] = {
         ),
         "markdown": dedent(
             """\
+            | Year | Status | Counted as | Note |
+            | ---: | --- | --- | --- |
+            | 2017 | confirmed | new | first named |
+            | 2018 | confirmed | repeat |  |
+            """
+        ),
+    },
+    ("region", "73.22", "--sources"): {
+        "table": """\
+            Kabupaten Luwu Utara (73.22), Sulawesi Selatan
++---------------------------------------------------------------------+
+| Year | Status    | Counted as | Note        | Sources               |
+|------+-----------+------------+-------------+-----------------------|
+| 2017 | confirmed | new        | first named | https://example.org/a |
+| 2018 | confirmed | repeat     |             |                       |
++---------------------------------------------------------------------+
+""",
+        "markdown": dedent(
+            """\
             | Year | Status | Counted as | Note | Sources |
             | ---: | --- | --- | --- | --- |
             | 2017 | confirmed | new | first named | https://example.org/a |
@@ -769,24 +794,25 @@ SYNTHETIC_REPORTS: dict[tuple[str, ...], dict[str, str]] = {
     },
     ("region", "Kabupaten Gorontalo"): {
         "table": """\
-      Kabupaten Gorontalo (75.01), Gorontalo
-+------------------------------------------------+
-| Year | Status   | Counted as  | Note | Sources |
-|------+----------+-------------+------+---------|
-| 2017 | disputed | not counted |      |         |
-+------------------------------------------------+
+ Kabupaten Gorontalo (75.01), Gorontalo
++--------------------------------------+
+| Year | Status   | Counted as  | Note |
+|------+----------+-------------+------|
+| 2017 | disputed | not counted |      |
++--------------------------------------+
 """,
         "csv": "year,status,counted,note,sources\n2017,disputed,not counted,,\n",
     },
     ("region", "Kota Jakarta Selatan"): {
         "table": """\
-  Kota Administrasi Jakarta Selatan (31.74),
-         Daerah Khusus Ibukota Jakarta
-+---------------------------------------------+
-| Year | Status | Counted as | Note | Sources |
-|------+--------+------------+------+---------|
-+---------------------------------------------+
-            not named in any cohort
+  Kota Administrasi Jakarta Selatan
+   (31.74), Daerah Khusus Ibukota
+               Jakarta
++-----------------------------------+
+| Year | Status | Counted as | Note |
+|------+--------+------------+------|
++-----------------------------------+
+       not named in any cohort
 """,
         "json": as_json(
             {
@@ -799,7 +825,7 @@ SYNTHETIC_REPORTS: dict[tuple[str, ...], dict[str, str]] = {
         ),
         "csv": "year,status,counted,note,sources\n",
         "markdown": (
-            "| Year | Status | Counted as | Note | Sources |\n| ---: | --- | --- | --- | --- |\n"
+            "| Year | Status | Counted as | Note |\n| ---: | --- | --- | --- |\n"
         ),
     },
     ("repeats",): {

@@ -82,6 +82,16 @@ class TestLightStartup:
         assert report == {"code": 1, "loaded": []}, process
         assert f"{broken}:4:15: error[ambiguous-region]" in process.stdout
 
+    def test_totals_reads_without_the_orm(self, isolated_store: Path) -> None:
+        """If the store exists, then `gmsc totals` reads it through the standard library's
+        sqlite3: it exits 0 and neither sqlalchemy nor sqlmodel is imported."""
+        report, process = probe("init")
+        assert report["code"] == 0, process
+        assert isolated_store.is_file()
+        report, process = probe("totals", "--format", "csv")
+        assert report == {"code": 0, "loaded": []}, process
+        assert process.stdout.startswith("year,declared,")
+
     def test_probe_sees_the_orm(self) -> None:
         """If the probe's program imports sqlalchemy, then the probe reports it (so the
         tests above can fail)."""

@@ -10,6 +10,7 @@ from gmsc_cli.domain.findings import Findings, Severity
 from gmsc_cli.domain.model import Cohort, Ledger
 from gmsc_cli.domain.plan import cohort_content
 from gmsc_cli.domain.regions import reference
+from gmsc_cli.errors import EnvironmentFailure, ExitStatus
 
 if TYPE_CHECKING:
     from gmsc_cli.store.store import Store
@@ -26,40 +27,67 @@ class Verdict:
 
 @dataclass(slots=True)
 class Examination:
-    """Every verdict of one run."""
+    """Every verdict of one run, and the files' findings when they had errors (the store
+    is then not compared with them)."""
 
     verdicts: list[Verdict] = field(default_factory=list)
+    refused_files: Findings | None = None
 
     @property
     def ok(self) -> bool:
         """True when every check passed."""
-        return all(v.ok for v in self.verdicts)
+        return self.refused_files is None and all(v.ok for v in self.verdicts)
+
+    @property
+    def status(self) -> ExitStatus:
+        """What the run tells the shell: 3 for an unsound database, 1 for a ledger that
+        fails a check (or files with errors), else 0."""
+        if any(v.name == INTEGRITY and not v.ok for v in self.verdicts):
+            return ExitStatus.ENVIRONMENT
+        return ExitStatus.OK if self.ok else ExitStatus.DATA
+
+
+INTEGRITY = "integrity"
+
+
+def examine(store: Store, files: list[str] | None = None) -> Examination:
+    """`gmsc doctor`: the database's integrity, then (if it is sound) the reference
+    regions, the ledger's invariants, and its drift from the named files, if any."""
+    from gmsc_cli.actions.inputs import read_inputs
+    from gmsc_cli.actions.validating import validate
+
+    if not store.exists():
+        raise EnvironmentFailure(
+            f"there is no store at {store.where}", hint="gmsc init creates one"
+        )
+    exam = Examination()
+    exam.verdicts.append(integrity(store))
+    if not exam.verdicts[0].ok:
+        return exam
+    ledger = store.read()
+    exam.verdicts.append(reference_drift(store))
+    exam.verdicts.append(invariants(ledger))
+    if files:
+        written, findings = validate(read_inputs(files))
+        if findings.failed():
+            return Examination(refused_files=findings)
+        exam.verdicts.append(drift(ledger, written))
+    return exam
 
 
 def integrity(store: Store) -> Verdict:
-    """SQLite's own integrity and foreign-key checks, read-only."""
-    if store.path is None:
-        return Verdict("integrity", True, ("not a SQLite file: left to the database server",))
-    with store.reader() as query:
-        rows = [r[0] for r in query("PRAGMA integrity_check")]
-        orphans = query("PRAGMA foreign_key_check")
-    problems = [r for r in rows if r != "ok"]
-    problems += [
-        f"entry row {rowid} of {table} points at a missing {parent}"
-        for table, rowid, parent, _ in orphans
-    ]
-    return Verdict("integrity", not problems, tuple(problems[:20]))
+    """The database's own integrity and foreign-key checks, read-only."""
+    with store.reading() as snap:
+        problems = snap.integrity()
+    if problems is None:
+        return Verdict(INTEGRITY, True, ("not a SQLite file: left to the database server",))
+    return Verdict(INTEGRITY, not problems, tuple(problems[:20]))
 
 
 def reference_drift(store: Store) -> Verdict:
     """The store's copy of the reference regions equals this gmsc's."""
-    with store.reader() as query:
-        stored = {
-            code: (name, kind, province)
-            for code, name, kind, province in query(
-                "SELECT code, name, kind, province_code FROM region"
-            )
-        }
+    with store.reading() as snap:
+        stored = snap.regions()
     shipped = {r.code: (r.name, r.kind, r.province_code) for r in reference().regions.values()}
     details = [
         f"{code}: store has {stored.get(code)}, reference has {shipped.get(code)}"

@@ -2,15 +2,13 @@
 
 A completion runs the whole `gmsc` start-up on every key press, so this module stays
 light: region names come from the shipped reference list, and stored years from the
-store file through the standard library's `sqlite3`, read-only. The ORM is never
+store's read path (the standard library's `sqlite3`, read-only). The ORM is never
 imported, and a store that does not exist yet is not created.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
-from pathlib import Path
 
 _SHELL_SPECIAL = re.compile(r"([^\w./,+@%:=-])")
 
@@ -33,26 +31,18 @@ def region_names(incomplete: str) -> list[str]:
     return reference().complete(incomplete)
 
 
-def store_path(db: str | None) -> Path | None:
-    """The SQLite file a `--db`/`GMSC_DB` value names (None: not a SQLite file)."""
-    from gmsc_cli.store.store import Store
-
-    return Store(db).path
-
-
 def stored_years(db: str | None, incomplete: str = "") -> list[str]:
     """The cohort years in the store that start with `incomplete`; none when the store
-    does not exist, is not SQLite, or cannot be read."""
-    path = store_path(db)
-    if path is None or not path.is_file():
+    does not exist, is not a SQLite file, or cannot be read."""
+    from gmsc_cli.errors import GmscError
+    from gmsc_cli.store.store import Store
+
+    store = Store(db)
+    if store.path is None or not store.path.is_file():
         return []
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
-        try:
-            rows = con.execute("SELECT year FROM cohort ORDER BY year").fetchall()
-        finally:
-            con.close()
-    except sqlite3.Error:
+        with store.reading(timeout=0.2) as snap:
+            years = [str(year) for year in snap.years()]
+    except GmscError:
         return []
-    years = [str(year) for (year,) in rows]
     return [year for year in years if year.startswith(incomplete)]

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from gmsc_cli.domain.arithmetic import Totals, compute, cumulative_declared_through, in_year_order
 from gmsc_cli.domain.findings import Findings, Pos
 from gmsc_cli.domain.model import Ledger
-from gmsc_cli.format1.reader import load_all
-
-
-def validate(
-    sources: Iterable[tuple[str, bytes]], *, base: Ledger | None = None
-) -> tuple[Ledger, Findings]:
-    """Load files (name, bytes) as one ledger, on top of `base` (the store), and check it."""
-    findings = Findings()
-    ledger = (base or Ledger()).merged(load_all(sources, findings))
-    check(ledger, findings)
-    return ledger, findings
 
 
 def check(ledger: Ledger, findings: Findings) -> Totals:

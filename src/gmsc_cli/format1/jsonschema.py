@@ -1,83 +1,77 @@
 """The JSON Schema (draft 2020-12) of ledger format 1, for editors and check-jsonschema.
 
-It states the shape only; what needs the reference list or the whole ledger (region
-names, repeats, totals) is `gmsc validate`'s job.
+Generated from `spec`, so its keys, types and limits are the reader's. It states the
+shape only; what needs the reference list or the whole ledger (region names, repeats,
+totals) is `gmsc validate`'s job.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gmsc_cli.domain.model import STATUSES
-from gmsc_cli.format1.reader import FIRST_YEAR, LAST_YEAR, MAX_TEXT
+from gmsc_cli.format1 import spec
+from gmsc_cli.format1.spec import Bound, Field, Kind, Shape
 
-_TEXT: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
-_TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT}
-_YEAR: dict[str, Any] = {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
-_CODE: dict[str, Any] = {
-    "type": "string",
-    "pattern": r"^\d{2}\.\d{2}$",
-    "description": 'Kemendagri code of a kabupaten/kota, quoted: "73.22"',
-}
+_TEXT: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": spec.MAX_TEXT}
+
+
+def _limit(limit: int | Bound | None, region_count: int) -> int | None:
+    """A limit as a number: one that depends on the reference list, resolved."""
+    return region_count if limit is Bound.REGIONS else limit
+
+
+def _field(field: Field, region_count: int) -> dict[str, Any]:
+    """The schema of one field's value."""
+    if field.const is not None:
+        return {"const": field.const}
+    match field.kind:
+        case Kind.INTEGER:
+            value: dict[str, Any] = {"type": "integer"}
+            for word, limit in (("minimum", field.minimum), ("maximum", field.maximum)):
+                number = _limit(limit, region_count)
+                if number is not None:
+                    value[word] = number
+        case Kind.TEXT:
+            value = dict(_TEXT)
+        case Kind.TEXTS:
+            value = {"type": "array", "items": dict(_TEXT)}
+        case Kind.DATE:
+            value = {"type": "string", "format": "date"}
+        case Kind.CODE:
+            value = {
+                "type": "string",
+                "pattern": f"^{spec.CODE_PATTERN}$",
+                "description": spec.CODE_DESCRIPTION,
+            }
+        case Kind.STATUS:
+            value = {"enum": list(field.choices)}
+        case Kind.LIST:
+            assert field.items is not None, "a list field of the spec names its items"
+            kinds = ["array", "null"] if field.nullable else "array"
+            value = {"type": kinds, "items": _shape(field.items, region_count)}
+    if field.default is not None:
+        value["default"] = field.default
+    return value
+
+
+def _shape(shape: Shape, region_count: int) -> dict[str, Any]:
+    """The schema of a mapping (with its one-text shorthand, when it has one)."""
+    mapping: dict[str, Any] = {"type": "object", "additionalProperties": False}
+    if shape.one_of_required:
+        mapping["anyOf"] = [{"required": [key]} for key in shape.one_of_required]
+    if shape.required:
+        mapping["required"] = list(shape.required)
+    mapping["properties"] = {f.name: _field(f, region_count) for f in shape.fields}
+    if shape.shorthand is None:
+        return mapping
+    text = {"type": "string", "minLength": 1, "description": shape.shorthand}
+    return {"oneOf": [text, mapping]}
 
 
 def schema(region_count: int) -> dict[str, Any]:
     """The schema document; `region_count` bounds a cohort's declared size."""
-    entry = {
-        "oneOf": [
-            {
-                "type": "string",
-                "minLength": 1,
-                "description": "A name (Kabupaten Luwu Utara, Kota Palopo, Luwu Utara) or a code",
-            },
-            {
-                "type": "object",
-                "additionalProperties": False,
-                "anyOf": [{"required": ["code"]}, {"required": ["name"]}],
-                "properties": {
-                    "code": _CODE,
-                    "name": _TEXT,
-                    "status": {"enum": list(STATUSES), "default": "confirmed"},
-                    "sources": _TEXTS,
-                    "note": _TEXT,
-                },
-            },
-        ]
-    }
-    cohort = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["year"],
-        "properties": {
-            "year": _YEAR,
-            "declared": {"type": "integer", "minimum": 0, "maximum": region_count},
-            "declared_repeats": {"type": "integer", "minimum": 0, "default": 0},
-            "title": _TEXT,
-            "mou_date": {"type": "string", "format": "date"},
-            "sources": _TEXTS,
-            "regions": {"type": ["array", "null"], "items": entry},
-        },
-    }
-    published = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["through", "unique"],
-        "properties": {
-            "through": _YEAR,
-            "unique": {"type": "integer", "minimum": 0},
-            "source": _TEXT,
-        },
-    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "GMSC cohort ledger, format 1",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["version", "cohorts"],
-        "properties": {
-            "version": {"const": 1},
-            "programme": _TEXT,
-            "published": {"type": "array", "items": published},
-            "cohorts": {"type": "array", "items": cohort},
-        },
+        "title": f"GMSC cohort ledger, format {spec.VERSION}",
+        **_shape(spec.LEDGER, region_count),
     }

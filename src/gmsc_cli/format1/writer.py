@@ -1,44 +1,56 @@
 """Canonical format-1 YAML of a ledger: codes and canonical names, in a stable order.
 
-Two exports of the same ledger are byte-identical, and importing an export into an
-empty store reproduces the ledger.
+Which keys are written, and in what order, comes from `spec`. Two exports of the same
+ledger are byte-identical, and importing an export into an empty store reproduces the
+ledger.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from gmsc_cli.domain.arithmetic import in_year_order
-from gmsc_cli.domain.model import Cohort, Entry, Ledger
-from gmsc_cli.format1.reader import FORMAT_VERSION
+from gmsc_cli.domain.model import Cohort, Entry, Ledger, Published
+from gmsc_cli.format1 import spec
+from gmsc_cli.format1.spec import Shape
 
-HEADER = "# A GMSC cohort ledger, format 1, written by `gmsc export`.\n"
+HEADER = f"# A GMSC cohort ledger, format {spec.VERSION}, written by `gmsc export`.\n"
+
+
+def _written(value: object) -> object:
+    """A model value as YAML writes it (tuples as lists)."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _mapping(shape: Shape, value_of: Callable[[str], object]) -> dict[str, Any]:
+    """The keys of `shape` in canonical order, each written if the spec says it always is
+    or it has a value; `value_of` gives a key's value."""
+    item: dict[str, Any] = {}
+    for field in shape.fields:
+        value = value_of(field.name)
+        if field.always_written or (value is not None and value != ()):
+            item[field.name] = _written(value)
+    return item
 
 
 def _entry(entry: Entry) -> dict[str, Any]:
-    item: dict[str, Any] = {"code": entry.code, "name": entry.name, "status": entry.status}
-    if entry.sources:
-        item["sources"] = list(entry.sources)
-    if entry.note is not None:
-        item["note"] = entry.note
-    return item
+    return _mapping(spec.ENTRY, lambda key: getattr(entry, key))
 
 
 def _cohort(cohort: Cohort) -> dict[str, Any]:
-    item: dict[str, Any] = {"year": cohort.year}
-    if cohort.declared is not None:
-        item["declared"] = cohort.declared
-    item["declared_repeats"] = cohort.declared_repeats
-    if cohort.title is not None:
-        item["title"] = cohort.title
-    if cohort.mou_date is not None:
-        item["mou_date"] = cohort.mou_date
-    if cohort.sources:
-        item["sources"] = list(cohort.sources)
-    item["regions"] = [_entry(e) for e in cohort.entries]
-    return item
+    def value_of(key: str) -> object:
+        if key == "regions":
+            return [_entry(e) for e in cohort.entries]
+        return getattr(cohort, key)
+
+    return _mapping(spec.COHORT, value_of)
+
+
+def _published(published: Published) -> dict[str, Any]:
+    return _mapping(spec.PUBLISHED, lambda key: getattr(published, key))
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -51,16 +63,15 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[mi
 
 def export_yaml(ledger: Ledger) -> str:
     """The whole ledger as canonical YAML text."""
-    document: dict[str, Any] = {"version": FORMAT_VERSION}
-    if ledger.programme is not None:
-        document["programme"] = ledger.programme
-    if ledger.published:
-        document["published"] = [
-            {"through": p.through, "unique": p.unique}
-            | ({"source": p.source} if p.source is not None else {})
-            for p in sorted(ledger.published, key=lambda p: p.through)
-        ]
-    document["cohorts"] = [_cohort(c) for c in in_year_order(ledger.cohorts)]
+    values: dict[str, object] = {
+        "version": spec.VERSION,
+        "programme": ledger.programme,
+        "published": tuple(
+            _published(p) for p in sorted(ledger.published, key=lambda p: p.through)
+        ),
+        "cohorts": [_cohort(c) for c in in_year_order(ledger.cohorts)],
+    }
+    document = _mapping(spec.LEDGER, values.__getitem__)
     body = yaml.dump(
         document,
         Dumper=_Dumper,

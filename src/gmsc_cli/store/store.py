@@ -1,82 +1,66 @@
-"""The local store: a SQLite file (or any SQLAlchemy URL) holding the ledger.
+"""The store: the ledger kept in a database, read in one snapshot and written in one unit
+of work.
 
-Two paths, chosen for what users feel:
-- **Reads** of a SQLite file go through the standard library's `sqlite3` in one read
-  transaction: `import sqlmodel` alone costs ~0.8 s, more than a whole `gmsc totals`
-  should take, and reading a few tables needs no ORM. Other URLs read through
-  SQLAlchemy with the same SQL.
-- **Writes** (creating the store, imports) go through SQLModel's table definitions in one
-  `BEGIN IMMEDIATE` transaction: the write lock is taken before the store is read, so a
-  concurrent writer waits (up to `BUSY_SECONDS`) and nothing is lost or half-written.
+    with store.reading() as snap:        # one read transaction
+        ledger = snap.ledger()
+    with store.writing() as tx:          # one write transaction, holding the write lock
+        plan = plan_import(tx.stored, incoming, replace=False)
+        tx.write(plan, files)            # committed when the block ends, or not at all
+
+The schema is stated once, by the table models of `tables.py`: writes insert rows built
+from those models, and reads select whole rows (`SELECT *`) and take their values by
+column name, so a column added by a migration is not an error. Where databases differ
+(the connection, the locks, finding tables, what an error code means) is the
+`backend.Backend` that `backend_for` chooses from the URL's scheme.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from gmsc_cli.domain.findings import Pos
 from gmsc_cli.domain.model import STATUSES, Cohort, Entry, Ledger, Published
 from gmsc_cli.domain.regions import DATA, reference
 from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.store.backend import (
+    BUSY_SECONDS,
+    Backend,
+    Reads,
+    backend_for,
+    busy_seconds,
+    default_path,
+)
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Connection
 
     from gmsc_cli.domain.plan import Plan
+    from gmsc_cli.store.tables import ReceiptRow
 
-BUSY_SECONDS = 15.0
-"""How long a command waits for another gmsc's write to finish before saying 'busy'
-(the environment variable GMSC_BUSY_TIMEOUT, in seconds, overrides it)."""
-
-
-def busy_seconds() -> float:
-    """The wait for a busy store: GMSC_BUSY_TIMEOUT, else BUSY_SECONDS."""
-    written = os.environ.get("GMSC_BUSY_TIMEOUT")
-    if written is None:
-        return BUSY_SECONDS
-    try:
-        seconds = float(written)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds < 86_400:
-        raise EnvironmentFailure(
-            f"GMSC_BUSY_TIMEOUT is {written!r}; it must be a number of seconds",
-            hint="set it to, say, 15, or unset it",
-        )
-    return seconds
-
+__all__ = [
+    "BUSY_SECONDS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Snapshot",
+    "Store",
+    "Transaction",
+    "bundled_dataset",
+    "busy_seconds",
+    "content_hash",
+    "default_path",
+]
 
 SCHEMA_VERSION = 1
-"""The version of the tables (models.py) this gmsc writes; MIGRATIONS lead up to it."""
+"""The version of the tables (tables.py) this gmsc writes; MIGRATIONS lead up to it."""
 
-Query = Callable[[str], list[tuple[Any, ...]]]
 Progress = Callable[[int, int], None]
 """Told (done, total) as a long step advances; drawn as a bar on a terminal."""
-
-
-class Receipt(NamedTuple):
-    """One import: which file, its content hash, when, and what it changed."""
-
-    file: str
-    sha256: str
-    imported_at: str
-    added: str
-    replaced: str
-    unchanged: str
-
-
-def default_path() -> Path:
-    """gmsc.db in the user's data directory (platformdirs)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("gmsc", appauthor=False) / "gmsc.db"
 
 
 def bundled_dataset() -> tuple[str, bytes]:
@@ -116,11 +100,42 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def read_ledger(query: Query, where: str) -> Ledger:
-    """The stored ledger, through `query` (one read transaction's SELECTs); values that no
-    gmsc writes (edited by hand, damaged) are an environment failure, not a crash."""
+def _schema_version(reads: Reads, where: str) -> int | None:
+    """The store's schema version, or None when the store has no tables yet."""
+    tables = reads.table_names()
+    if not tables:
+        return None
+    if "gmsc_meta" not in tables:
+        raise EnvironmentFailure(
+            f"the store {where} holds tables that are not gmsc's",
+            hint="point --db (or GMSC_DB) at a gmsc store, or at a new file",
+        )
+    rows = reads.rows("SELECT * FROM gmsc_meta WHERE key = 'schema_version'")
+    if not rows:
+        return None
+    written = rows[0]["value"]
+    if not str(written).isdigit() or int(written) < 1:
+        raise EnvironmentFailure(
+            f"the store {where} records schema version {written!r}, which no gmsc writes",
+            hint="restore it from a backup, or move it aside and import the ledger again",
+        )
+    return int(written)
+
+
+def _check_version(version: int, where: str) -> None:
+    if version > SCHEMA_VERSION:
+        raise EnvironmentFailure(
+            f"the store {where} was written by a newer gmsc "
+            f"(schema {version}; this gmsc knows {SCHEMA_VERSION})",
+            hint="upgrade gmsc (pip install -U gmsc), or use another --db",
+        )
+
+
+def read_ledger(reads: Reads, where: str) -> Ledger:
+    """The stored ledger; values that no gmsc writes (edited by hand, damaged) are an
+    environment failure, not a crash."""
     try:
-        return _read_ledger(query, where)
+        return _read_ledger(reads, where)
     except (ValueError, TypeError, KeyError) as exc:  # JSONDecodeError is a ValueError
         raise EnvironmentFailure(
             f"the store {where} holds values gmsc cannot read ({type(exc).__name__}: {exc})",
@@ -129,76 +144,107 @@ def read_ledger(query: Query, where: str) -> Ledger:
         ) from None
 
 
-def _read_ledger(query: Query, where: str) -> Ledger:
+def _read_ledger(reads: Reads, where: str) -> Ledger:
     regions = reference().regions
-    meta: dict[str, str] = dict(query("SELECT key, value FROM gmsc_meta"))
+    meta = {row["key"]: row["value"] for row in reads.rows("SELECT * FROM gmsc_meta")}
     here = Pos(where, 0, 0)
     entries: dict[int, list[Entry]] = {}
-    for year, code, status, sources, note in query(
-        "SELECT year, code, status, sources, note FROM entry ORDER BY year, position"
-    ):
+    for row in reads.rows("SELECT * FROM entry ORDER BY year, position"):
+        year, code, status = row["year"], row["code"], row["status"]
         if code not in regions:
             raise ValueError(f"entry {year}/{code}: no kabupaten/kota has that code")
         if status not in STATUSES:
             raise ValueError(f"entry {year}/{code}: status {status!r}")
-        entry = Entry(code, regions[code].name, status, _texts(sources), note, here)
+        entry = Entry(code, regions[code].name, status, _texts(row["sources"]), row["note"], here)
         entries.setdefault(year, []).append(entry)
     cohorts = tuple(
         Cohort(
-            year=year,
-            declared=declared,
-            declared_repeats=repeats,
-            title=title,
-            mou_date=_day(mou_date),
-            sources=_texts(sources),
-            entries=tuple(entries.get(year, ())),
+            year=row["year"],
+            declared=row["declared"],
+            declared_repeats=row["declared_repeats"],
+            title=row["title"],
+            mou_date=_day(row["mou_date"]),
+            sources=_texts(row["sources"]),
+            entries=tuple(entries.get(row["year"], ())),
             pos=here,
         )
-        for year, declared, repeats, title, mou_date, sources in query(
-            "SELECT year, declared, declared_repeats, title, mou_date, sources "
-            "FROM cohort ORDER BY year"
-        )
+        for row in reads.rows("SELECT * FROM cohort ORDER BY year")
     )
     published = tuple(
-        Published(through, unique, source, here)
-        for through, unique, source in query(
-            'SELECT through, "unique", source FROM published_total ORDER BY through'
-        )
+        Published(row["through"], row["unique"], row["source"], here)
+        for row in reads.rows("SELECT * FROM published_total ORDER BY through")
     )
     return Ledger(meta.get("programme"), published, cohorts)
 
 
-def read_receipts(query: Query) -> list[Receipt]:
-    """Every import receipt, oldest first."""
-    return [
-        Receipt(*row)
-        for row in query(
-            "SELECT file, sha256, imported_at, added, replaced, unchanged "
-            "FROM import_receipt ORDER BY id"
-        )
-    ]
+class Snapshot:
+    """The store as one read transaction sees it: a concurrent import is seen wholly or
+    not at all, however many reads are made."""
+
+    def __init__(self, reads: Reads, where: str, version: int | None) -> None:
+        self._reads = reads
+        self.where = where
+        self.version = version
+        """The schema version the store records; None when it is empty."""
+
+    def ledger(self) -> Ledger:
+        """The stored ledger."""
+        return read_ledger(self._reads, self.where)
+
+    def receipts(self) -> list[ReceiptRow]:
+        """Every import receipt, oldest first."""
+        from gmsc_cli.store.tables import ReceiptRow
+
+        return [
+            ReceiptRow(**row)
+            for row in self._reads.rows("SELECT * FROM import_receipt ORDER BY id")
+        ]
+
+    def years(self) -> list[int]:
+        """The stored cohorts' years, in order."""
+        return [row["year"] for row in self._reads.rows("SELECT * FROM cohort ORDER BY year")]
+
+    def regions(self) -> dict[str, tuple[str, str, str]]:
+        """The store's copy of the reference regions: code -> (name, kind, province code)."""
+        return {
+            row["code"]: (row["name"], row["kind"], row["province_code"])
+            for row in self._reads.rows("SELECT * FROM region")
+        }
+
+    def integrity(self) -> list[str] | None:
+        """The database's own consistency problems; None when it has no such check."""
+        return self._reads.integrity()
 
 
-def _schema_version(query: Query, where: str) -> int | None:
-    """The store's schema version, or None when the store has no tables yet."""
-    tables = {row[0] for row in query("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not tables:
-        return None
-    if "gmsc_meta" not in tables:
-        raise EnvironmentFailure(
-            f"the store {where} holds tables that are not gmsc's",
-            hint="point --db (or GMSC_DB) at a gmsc store, or at a new file",
-        )
-    rows = query("SELECT value FROM gmsc_meta WHERE key = 'schema_version'")
-    if not rows:
-        return None
-    written = rows[0][0]
-    if not str(written).isdigit() or int(written) < 1:
-        raise EnvironmentFailure(
-            f"the store {where} records schema version {written!r}, which no gmsc writes",
-            hint="restore it from a backup, or move it aside and import the ledger again",
-        )
-    return int(written)
+# --- writing ------------------------------------------------------------------------------
+
+
+class Transaction:
+    """One unit of work: the ledger as stored when the write lock was taken, and the
+    writing of a plan. It is committed when its `with store.writing()` block ends, and
+    rolled back, leaving the store as it was, if the block raises."""
+
+    def __init__(self, conn: Connection, stored: Ledger, *, created: bool) -> None:
+        self._conn = conn
+        self.stored = stored
+        """The ledger read under the write lock: no other writer changes it before commit."""
+        self.created = created
+        """True when this transaction created the store's tables."""
+
+    def write(
+        self,
+        plan: Plan,
+        files: Iterable[tuple[str, bytes]],
+        *,
+        on_write: Progress | None = None,
+    ) -> bool:
+        """Write what `plan` changes, with a receipt for each of `files`; nothing when it
+        changes nothing (unless the store is new). True when something was written;
+        `on_write` is told how many entries are written as they are."""
+        if not (plan.changes or self.created):
+            return False
+        write_plan(self._conn, plan, files, on_write)
+        return True
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -208,214 +254,67 @@ class Store:
     """One store, named by a path or an SQLAlchemy URL."""
 
     def __init__(self, db: str | None) -> None:
-        if db and "://" in db:
-            self.url = db
-            self.path: Path | None = (
-                Path(db.split("///", 1)[1]) if db.startswith("sqlite:///") else None
-            )
-        else:
-            self.path = Path(db).expanduser() if db else default_path()
-            self.url = f"sqlite:///{self.path}"
-        self.where = str(self.path) if self.path else self.url
-
-    # -- errors --
+        self.backend: Backend = backend_for(db)
+        self.url = self.backend.url
+        self.path = self.backend.path
+        self.where = self.backend.where
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
         """Database failures become one clear environment message (exit 3)."""
         try:
             yield
-        except sqlite3.Error as exc:
-            raise self._failure(exc) from None
         except Exception as exc:
-            orig = getattr(exc, "orig", None)
-            if isinstance(orig, sqlite3.Error):
-                raise self._failure(orig) from None
-            if type(exc).__module__.startswith("sqlalchemy"):
-                raise EnvironmentFailure(f"the store {self.where} failed: {exc}") from None
-            raise
-
-    def _failure(self, exc: sqlite3.Error) -> EnvironmentFailure:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            return EnvironmentFailure(
-                f"the store {self.where} is busy: another gmsc is writing to it",
-                hint=f"try again (waited {busy_seconds():g} s; GMSC_BUSY_TIMEOUT sets the wait)",
-            )
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
-            return EnvironmentFailure(
-                f"the store {self.where} is not a readable gmsc store ({text})",
-                hint="move the file aside and run the command again to start a new store, "
-                "or restore it from a backup",
-            )
-        if "readonly" in text or "read-only" in text:
-            return EnvironmentFailure(
-                f"the store {self.where} cannot be written ({text})",
-                hint="check the permissions of the file and its directory",
-            )
-        if "disk I/O" in text:
-            return EnvironmentFailure(
-                f"the store {self.where} could not be written (disk I/O error)",
-                hint="check the free disk space and any quota; the store is as it was",
-            )
-        if "full" in text:
-            return EnvironmentFailure(
-                f"the store {self.where} cannot be written: the disk is full",
-                hint="free some space and run the command again; nothing was changed",
-            )
-        return EnvironmentFailure(
-            f"the store {self.where} cannot be used ({text})",
-            hint="check the path, the permissions of the file and its directory",
-        )
-
-    # -- reading --
+            failure = self.backend.failure(exc)
+            if failure is None:
+                raise
+            raise failure from None
 
     def exists(self) -> bool:
-        """True when the store has been created: a SQLite file that is not empty, or a
-        database (named by URL) that has gmsc's tables."""
-        if self.path is not None:
-            return self.path.is_file() and self.path.stat().st_size > 0
-        from sqlalchemy import inspect
-
+        """True when the store has been created."""
         with self._translated():
-            engine = self._engine()
-            try:
-                with engine.connect() as conn:
-                    return bool(inspect(conn).has_table("gmsc_meta"))
-            finally:
-                engine.dispose()
+            return self.backend.exists()
 
     @contextmanager
-    def reader(self) -> Iterator[Query]:
-        """SELECTs in one read transaction: a concurrent import is seen before or after."""
-        with self._translated():
-            if self.path is not None:
-                self.recover()
-                con = sqlite3.connect(
-                    f"{self.path.resolve().as_uri()}?mode=ro",
-                    uri=True,
-                    timeout=busy_seconds(),
-                    isolation_level=None,
-                )
-                try:
-                    con.execute("BEGIN")
-                    yield lambda sql: con.execute(sql).fetchall()
-                    con.execute("COMMIT")
-                finally:
-                    con.close()
-            else:
-                with self._engine().connect() as conn, conn.begin():
-                    yield lambda sql: list(conn.exec_driver_sql(sql).fetchall())
+    def reading(self, *, timeout: float | None = None) -> Iterator[Snapshot]:
+        """One read transaction over a store of a version this gmsc reads; a busy store
+        is waited for `timeout` seconds (None: GMSC_BUSY_TIMEOUT's wait)."""
+        with self._translated(), self.backend.reading(timeout=timeout) as reads:
+            version = _schema_version(reads, self.where)
+            if version is not None:
+                _check_version(version, self.where)
+            yield Snapshot(reads, self.where, version)
 
     def read(self) -> Ledger:
-        """The stored ledger; the store must exist and be of a version this gmsc reads."""
-        with self.reader() as query:
-            version = _schema_version(query, self.where)
-            if version is None:
+        """The stored ledger; the store must exist. An older schema is upgraded first."""
+        with self.reading() as snap:
+            if snap.version is None:
                 raise EnvironmentFailure(
                     f"the store {self.where} is empty",
                     hint="run any command without --db pointing there, or gmsc import",
                 )
-            self._check_version(version)
-            if version >= SCHEMA_VERSION:
-                return read_ledger(query, self.where)
+            if snap.version >= SCHEMA_VERSION:
+                return snap.ledger()
         # An older schema is upgraded only after the read transaction has ended: its shared
         # lock would otherwise keep the upgrade's commit waiting until "busy".
-        return self._upgrade_then_read()
-
-    def receipts(self) -> list[Receipt]:
-        """The import receipts, oldest first."""
-        with self.reader() as query:
-            self._check_version(_schema_version(query, self.where) or SCHEMA_VERSION)
-            return read_receipts(query)
-
-    def _check_version(self, version: int) -> None:
-        if version > SCHEMA_VERSION:
-            raise EnvironmentFailure(
-                f"the store {self.where} was written by a newer gmsc "
-                f"(schema {version}; this gmsc knows {SCHEMA_VERSION})",
-                hint="upgrade gmsc (pip install -U gmsc), or use another --db",
-            )
-
-    def _upgrade_then_read(self) -> Ledger:
-        with self._writer() as conn:
+        with self._translated(), self.backend.writing() as conn:
             self._prepare(conn)
         return self.read()
 
-    # -- writing --
-
-    def _engine(self) -> Engine:
-        from sqlalchemy import create_engine, event
-
-        if self.path is not None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except (FileExistsError, NotADirectoryError):
-                raise EnvironmentFailure(
-                    f"cannot create the store {self.where}: a part of its directory path "
-                    "is a file, not a directory",
-                    hint="choose another place with --db or GMSC_DB",
-                ) from None
-            except OSError as exc:
-                raise EnvironmentFailure(
-                    f"cannot create the directory of the store {self.where}: {exc.strerror or exc}",
-                    hint="choose another place with --db or GMSC_DB",
-                ) from None
-            engine = create_engine(self.url, connect_args={"timeout": busy_seconds()})
-
-            @event.listens_for(engine, "connect")
-            def _connect(dbapi_connection: Any, _record: Any) -> None:
-                # Let SQLAlchemy's BEGIN below, not the driver, open transactions.
-                dbapi_connection.isolation_level = None
-                dbapi_connection.execute("PRAGMA foreign_keys = ON")
-
-            @event.listens_for(engine, "begin")
-            def _begin(conn: Connection) -> None:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-            return engine
-        return create_engine(self.url)
+    def receipts(self) -> list[ReceiptRow]:
+        """The import receipts, oldest first."""
+        with self.reading() as snap:
+            return snap.receipts()
 
     @contextmanager
-    def _writer(self) -> Iterator[Connection]:
-        """One write transaction holding the write lock from its first statement."""
-        with self._translated():
-            engine = self._engine()
-            try:
-                with engine.begin() as conn:
-                    yield conn
-            except BaseException:
-                engine.dispose()
-                # A write that failed on I/O (a full disk, a quota) may not have been able
-                # to roll back; the journal it left is rolled back now, so the store is
-                # exactly as it was before this command.
-                self.recover()
-                raise
-            finally:
-                engine.dispose()
-
-    def recover(self) -> None:
-        """Roll back what a killed or failed writer left in the store's rollback journal.
-
-        Read-only connections cannot do that, and would fail on such a "hot" journal; a
-        short read-write connection that reads the schema makes SQLite roll it back. A
-        journal that belongs to a live writer is not hot, and is left alone.
-        """
-        if self.path is None:
-            return
-        journal = self.path.with_name(self.path.name + "-journal")
-        if not journal.exists() or not self.path.exists():
-            return
-        try:
-            con = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode=rw", uri=True, timeout=busy_seconds()
-            )
-            try:
-                con.execute("SELECT count(*) FROM sqlite_master").fetchall()
-            finally:
-                con.close()
-        except sqlite3.Error:
-            pass  # the read that follows reports what is wrong
+    def writing(self) -> Iterator[Transaction]:
+        """One unit of work under the write lock: the store is created or upgraded, the
+        stored ledger read, and what the block writes committed when it ends — or, if it
+        raises, nothing at all."""
+        with self._translated(), self.backend.writing() as conn:
+            created = self._prepare(conn)
+            stored = read_ledger(self.backend.reads_of(conn), self.where)
+            yield Transaction(conn, stored, created=created)
 
     def _prepare(self, conn: Connection) -> bool:
         """Create or upgrade the tables inside the write transaction; True if created."""
@@ -423,17 +322,9 @@ class Store:
 
         from gmsc_cli.store import tables as models
 
-        def query(sql: str) -> list[tuple[Any, ...]]:
-            return list(conn.exec_driver_sql(sql).fetchall())
-
-        version = _schema_version(query, self.where) if self.path is not None else None
-        if version is None and self.path is None:
-            from sqlalchemy import inspect
-
-            if inspect(conn).has_table("gmsc_meta"):
-                version = _schema_version(query, self.where)
+        version = _schema_version(self.backend.reads_of(conn), self.where)
         if version is not None:
-            self._check_version(version)
+            _check_version(version, self.where)
             for step in range(version, SCHEMA_VERSION):
                 MIGRATIONS[step](conn)
             if version < SCHEMA_VERSION:
@@ -445,44 +336,30 @@ class Store:
             return False
         SQLModel.metadata.create_all(conn)
         ref = reference()
-        conn.execute(
-            models.Meta.__table__.insert(),  # type: ignore[attr-defined]
-            [{"key": "schema_version", "value": str(SCHEMA_VERSION)}],
+        _insert(conn, [models.Meta(key="schema_version", value=str(SCHEMA_VERSION))])
+        _insert(
+            conn, [models.ProvinceRow(code=p.code, name=p.name) for p in ref.provinces.values()]
         )
-        conn.execute(
-            models.ProvinceRow.__table__.insert(),  # type: ignore[attr-defined]
-            [{"code": p.code, "name": p.name} for p in ref.provinces.values()],
-        )
-        conn.execute(
-            models.RegionRow.__table__.insert(),  # type: ignore[attr-defined]
+        _insert(
+            conn,
             [
-                {"code": r.code, "name": r.name, "kind": r.kind, "province_code": r.province_code}
+                models.RegionRow(
+                    code=r.code, name=r.name, kind=r.kind, province_code=r.province_code
+                )
                 for r in ref.regions.values()
             ],
         )
         return True
 
-    def transaction(
-        self,
-        work: Callable[[Ledger, bool], Plan | None],
-        *,
-        files: Iterable[tuple[str, bytes]],
-        on_write: Progress | None = None,
-    ) -> Plan | None:
-        """Run `work(stored ledger, created)` under the write lock; write the plan it
-        returns (None: write nothing) with a receipt per file, all in one transaction.
-        `on_write` is told how many entries are written as they are."""
-        with self._writer() as conn:
-            created = self._prepare(conn)
 
-            def query(sql: str) -> list[tuple[Any, ...]]:
-                return list(conn.exec_driver_sql(sql).fetchall())
+def _insert(conn: Connection, rows: list[Any], *, generated: frozenset[str] = frozenset()) -> None:
+    """Insert table-model instances (all of one table) in one executemany; the columns
+    named in `generated` are left to the database (an autoincrement key)."""
+    from sqlalchemy import insert
 
-            stored = read_ledger(query, self.where)
-            plan = work(stored, created)
-            if plan is not None and (plan.changes or created):
-                write_plan(conn, plan, files, on_write)
-            return plan
+    if rows:
+        table = type(rows[0]).__table__
+        conn.execute(insert(table), [row.model_dump(exclude=set(generated)) for row in rows])
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
@@ -496,7 +373,7 @@ def write_plan(
     on_write: Progress | None = None,
 ) -> None:
     """Write what `plan` changes: cohorts replaced whole, entries in bulk, receipts."""
-    from sqlalchemy import delete, insert
+    from sqlalchemy import delete
 
     from gmsc_cli.store import tables as models
 
@@ -504,59 +381,57 @@ def write_plan(
     entry_t = models.EntryRow.__table__  # type: ignore[attr-defined]
     published_t = models.PublishedRow.__table__  # type: ignore[attr-defined]
     meta_t = models.Meta.__table__  # type: ignore[attr-defined]
-    receipt_t = models.ReceiptRow.__table__  # type: ignore[attr-defined]
 
     if plan.replaced:
         conn.execute(delete(entry_t).where(entry_t.c.year.in_(plan.replaced)))
         conn.execute(delete(cohort_t).where(cohort_t.c.year.in_(plan.replaced)))
     years = (*plan.added, *plan.replaced)
     cohorts = [plan.incoming[year] for year in years]
+    _insert(
+        conn,
+        [
+            models.CohortRow(
+                year=c.year,
+                declared=c.declared,
+                declared_repeats=c.declared_repeats,
+                title=c.title,
+                mou_date=c.mou_date,
+                sources=list(c.sources),
+            )
+            for c in cohorts
+        ],
+    )
     if cohorts:
-        conn.execute(
-            insert(cohort_t),
-            [
-                {
-                    "year": c.year,
-                    "declared": c.declared,
-                    "declared_repeats": c.declared_repeats,
-                    "title": c.title,
-                    "mou_date": c.mou_date,
-                    "sources": list(c.sources),
-                }
-                for c in cohorts
-            ],
-        )
         _insert_entries(conn, entry_t, cohorts, on_write)
     if plan.published_changed:
         conn.execute(delete(published_t))
-        conn.execute(
-            insert(published_t),
+        _insert(
+            conn,
             [
-                {"through": p.through, "unique": p.unique, "source": p.source}
+                models.PublishedRow(through=p.through, unique=p.unique, source=p.source)
                 for p in plan.result.published
             ],
         )
     if plan.programme_changed and plan.result.programme is not None:
         conn.execute(delete(meta_t).where(meta_t.c.key == "programme"))
-        conn.execute(insert(meta_t), [{"key": "programme", "value": plan.result.programme}])
+        _insert(conn, [models.Meta(key="programme", value=plan.result.programme)])
     now = datetime.now(UTC).isoformat(timespec="seconds")
 
     def years_from(name: str, years: tuple[int, ...]) -> str:
         return ",".join(str(y) for y in years if plan.incoming[y].pos.file == name)
 
     receipts = [
-        {
-            "file": name,
-            "sha256": content_hash(data),
-            "imported_at": now,
-            "added": years_from(name, plan.added),
-            "replaced": years_from(name, plan.replaced),
-            "unchanged": years_from(name, plan.unchanged),
-        }
+        models.ReceiptRow(
+            file=name,
+            sha256=content_hash(data),
+            imported_at=now,
+            added=years_from(name, plan.added),
+            replaced=years_from(name, plan.replaced),
+            unchanged=years_from(name, plan.unchanged),
+        )
         for name, data in files
     ]
-    if receipts:
-        conn.execute(insert(receipt_t), receipts)
+    _insert(conn, receipts, generated=frozenset({"id"}))
     _fault_point("commit")
 
 

@@ -16,7 +16,9 @@ from gmsc_cli import __version__
 from gmsc_cli.domain.arithmetic import Totals
 from gmsc_cli.domain.history import History
 from gmsc_cli.domain.model import Ledger
+from gmsc_cli.domain.reconcile import Reconciliation, reconcile
 from gmsc_cli.domain.regions import reference
+from gmsc_cli.views.reconcile import MINUS, bridge_line, bridge_table
 from gmsc_cli.views.reports import provinces_table, repeats_table, totals_table
 from gmsc_cli.views.tabular import Column, Tabular, as_html_table
 
@@ -122,12 +124,89 @@ def cumulative_svg(totals: Totals) -> str:
     return "".join(parts)
 
 
+def _tensions(rec: Reconciliation, history: History) -> str:
+    """Each tension with its kind, message and the sources of the entries involved."""
+    items = []
+    for tension in rec.tensions:
+        sources = [
+            f"{m.entry.name}, {m.year} ({m.entry.status}): {source}"
+            for code in tension.codes
+            for m in history.of_region(code)
+            for source in m.entry.sources
+        ]
+        items.append(
+            f'<li class="tension" data-kind="{escape(tension.kind, quote=True)}">'
+            f"<strong>{escape(tension.kind)}</strong> ({tension.year}): "
+            f"{escape(tension.message)}{_sources(sources)}</li>"
+        )
+    return f'<ul id="tensions">{"".join(items)}</ul>'
+
+
+def waterfall_svg(rec: Reconciliation) -> str:
+    """The bridge as a waterfall: the official total, each cohort's gap as a step down
+    (unnamed slots; a step up for repeats beyond the declared), the identified total."""
+    steps = [b for b in rec.cohorts if b.gap]
+    bars = 2 + len(steps)
+    width, height, left, bottom, top = 760, 300, 48, 44, 24
+    step = (width - left - 20) / bars
+    bar = min(step * 0.6, 56)
+    top_value = max(1, rec.unique_declared, rec.unique_identified)
+    low = min(rec.unique_identified, rec.unique_declared)
+    # The steps are small against the totals: the axis starts near the lower total so
+    # that each cohort's step can be seen, and says so.
+    floor = max(0, (low - max(3 * rec.gap, 10)) // 10 * 10)
+    scale = (height - bottom - top) / max(top_value - floor, 1)
+    base = height - bottom
+
+    def y(value: float) -> float:
+        return base - (value - floor) * scale
+
+    parts = [
+        f'<svg id="waterfall-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} '
+        f'{height}" width="{width}" height="{height}" role="img" '
+        'aria-labelledby="waterfall-title">',
+        '<title id="waterfall-title">From the official total to the identified total, '
+        "cohort by cohort</title>",
+        f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#889"/>',
+        f'<text x="{left - 6}" y="{base + 4}" text-anchor="end" fill="#666">{floor}</text>',
+    ]
+    running = rec.unique_declared
+    columns: list[tuple[str, float, float, str, str]] = [
+        ("official", floor, rec.unique_declared, "#1f4e9c", str(rec.unique_declared))
+    ]
+    for bridge in steps:
+        after = running - bridge.gap
+        label = f"{MINUS}{bridge.gap}" if bridge.gap > 0 else f"+{-bridge.gap}"
+        colour = "#a15c00" if bridge.gap > 0 else "#6b4fa0"
+        columns.append((str(bridge.year), min(running, after), max(running, after), colour, label))
+        running = after
+    columns.append(("identified", floor, rec.unique_identified, "#0f7b6c", str(running)))
+    for i, (name, low_value, high_value, colour, label) in enumerate(columns):
+        x = left + i * step + (step - bar) / 2
+        top_y, bottom_y = y(high_value), y(low_value)
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{bar:.1f}" '
+            f'height="{max(bottom_y - top_y, 1):.1f}" fill="{colour}" data-step="{escape(name)}">'
+            f"<title>{escape(name)}: {escape(label)}</title></rect>"
+            f'<text x="{x + bar / 2:.1f}" y="{top_y - 4:.1f}" text-anchor="middle" '
+            f'fill="{colour}">{escape(label)}</text>'
+            f'<text x="{x + bar / 2:.1f}" y="{base + 18}" text-anchor="middle">'
+            f"{escape(name)}</text>"
+        )
+    parts.append(
+        f'<text x="{left}" y="{height - 6}" fill="#666">The axis starts at {floor}; each '
+        "cohort's step is its slots without a named participant.</text></svg>"
+    )
+    return "".join(parts)
+
+
 def report_html(ledger: Ledger, totals: Totals) -> str:
     """The whole page for `ledger`'s figures `totals`."""
     through = totals.through
     # Everything on the page stops where the figures stop: tables and sources alike.
     ledger = ledger.until(through)
     history = History(ledger)
+    rec = reconcile(ledger)
     cohorts = {c.year: c.cohort for c in history.cohorts}
     programme = ledger.programme or "Gerakan Menuju Smart City"
     gap = totals.unique_declared - totals.unique_identified
@@ -208,6 +287,14 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
         f"<p>{len(repeats.rows)} kabupaten/kota took part in more than one cohort.</p>",
         _table(repeats, "repeats"),
         _sources(repeat_sources),
+        "<h2>From the official to the identified total</h2>",
+        f'<p id="bridge-line">{escape(bridge_line(rec, see_also=False))}.</p>',
+        waterfall_svg(rec),
+        _table(_relabelled(bridge_table(rec), {}), "bridge"),
+        "<h3>Tensions</h3>",
+        _tensions(rec, history)
+        if rec.tensions
+        else "<p>None: the evidence and the official arithmetic agree.</p>",
         "<h2>Unlisted gaps</h2>",
         "<p>Cohorts whose public lists name fewer members than were declared.</p>",
         _table(gaps, "gaps") if gaps.rows else "<p>None: every declared member is named.</p>",

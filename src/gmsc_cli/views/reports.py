@@ -11,8 +11,10 @@ from typing import Any
 from gmsc_cli.domain.arithmetic import Totals, compute
 from gmsc_cli.domain.history import History
 from gmsc_cli.domain.model import Ledger
+from gmsc_cli.domain.reconcile import reconcile
 from gmsc_cli.domain.regions import Region, reference
 from gmsc_cli.errors import DataError
+from gmsc_cli.views.reconcile import bridge_line
 from gmsc_cli.views.tabular import Column, Tabular
 
 TOTALS_COLUMNS = (
@@ -58,11 +60,7 @@ def totals_table(ledger: Ledger, totals: Totals) -> Tabular:
         "cumulative_identified": totals.unique_identified,
     }
     through = f" through {totals.through}" if totals.through else ""
-    gap = totals.unique_declared - totals.unique_identified
-    caption = (
-        f"{totals.unique_declared} distinct kabupaten/kota by the official figures{through}; "
-        f"the named lists support {totals.unique_identified} ({gap} not yet named)."
-    )
+    caption = bridge_line(reconcile(ledger, through=totals.through))
     return Tabular(
         title=f"{ledger.programme or 'GMSC'}: cohorts{through}",
         columns=TOTALS_COLUMNS,
@@ -118,8 +116,13 @@ def _percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def cohort_table(ledger: Ledger, year: int) -> Tabular:
-    """The members of one cohort, with status and whether each is new or a repeat."""
+NOTE = Column("note", "Note", numeric=False)
+SOURCES = Column("sources", "Sources", numeric=False)
+
+
+def cohort_table(ledger: Ledger, year: int, *, sources: bool = False) -> Tabular:
+    """The members of one cohort, with status, whether each is new or a repeat, and its
+    note; its sources too with `sources` (the JSON form always has them)."""
     history = History(ledger)
     found = history.cohort(year)
     if found is None:
@@ -135,6 +138,8 @@ def cohort_table(ledger: Ledger, year: int) -> Tabular:
             "status": m.entry.status,
             "counted": str(m.counted),
             "earlier_years": list(m.earlier),
+            "note": m.entry.note,
+            "sources": list(m.entry.sources),
         }
         for m in found.memberships
     ]
@@ -148,6 +153,8 @@ def cohort_table(ledger: Ledger, year: int) -> Tabular:
             Column("status", "Status", numeric=False),
             Column("counted", "Counted as", numeric=False),
             Column("earlier_years", "Earlier cohorts", numeric=False),
+            NOTE,
+            *((SOURCES,) if sources else ()),
         ),
         rows=rows,
         caption=f"{declared}{len(rows)} named",
@@ -166,8 +173,9 @@ def resolve_region(text: str) -> Region:
     raise DataError(f"no kabupaten/kota is called '{text}'", hint=found.did_you_mean())
 
 
-def region_history(ledger: Ledger, region: Region) -> Tabular:
-    """Every cohort that names one region, with status and how it counted."""
+def region_history(ledger: Ledger, region: Region, *, sources: bool = False) -> Tabular:
+    """Every cohort that names one region, with status, how it counted and the note;
+    the sources too with `sources` (the JSON form always has them)."""
     rows = [
         {
             "year": m.year,
@@ -184,8 +192,8 @@ def region_history(ledger: Ledger, region: Region) -> Tabular:
             Column("year", "Year"),
             Column("status", "Status", numeric=False),
             Column("counted", "Counted as", numeric=False),
-            Column("note", "Note", numeric=False),
-            Column("sources", "Sources", numeric=False),
+            NOTE,
+            *((SOURCES,) if sources else ()),
         ),
         rows=rows,
         caption=None if rows else "not named in any cohort",

@@ -1,0 +1,409 @@
+"""Where a store's database differs: opening it, its read and write transactions, finding
+its tables, and what its driver's errors mean. Everything else (the schema, the mapping
+of rows to the ledger, migrations) is the same for every database, in `store.py`.
+
+`backend_for` is the one place that chooses a backend, by the URL's scheme:
+- `SqliteBackend` — a SQLite file (a path, or `sqlite:///PATH`). Reads go through the
+  standard library's `sqlite3` (`import sqlmodel` alone costs more than a whole
+  `gmsc totals` should take); writes go through SQLAlchemy in one `BEGIN IMMEDIATE`
+  transaction, so the write lock is held before the store is read. Errors are mapped by
+  SQLite's result code (`sqlite_errorcode`).
+- `UrlBackend` — any other SQLAlchemy URL, read and written through SQLAlchemy, with its
+  tables found by SQLAlchemy's inspector. A PostgreSQL backend (its errors mapped by
+  SQLSTATE) takes its place for `postgresql://` URLs.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from gmsc_cli.errors import EnvironmentFailure
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+BUSY_SECONDS = 15.0
+"""How long a command waits for another gmsc's write to finish before saying 'busy'
+(the environment variable GMSC_BUSY_TIMEOUT, in seconds, overrides it)."""
+
+
+def busy_seconds() -> float:
+    """The wait for a busy store: GMSC_BUSY_TIMEOUT, else BUSY_SECONDS."""
+    written = os.environ.get("GMSC_BUSY_TIMEOUT")
+    if written is None:
+        return BUSY_SECONDS
+    try:
+        seconds = float(written)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 86_400:
+        raise EnvironmentFailure(
+            f"GMSC_BUSY_TIMEOUT is {written!r}; it must be a number of seconds",
+            hint="set it to, say, 15, or unset it",
+        )
+    return seconds
+
+
+def default_path() -> Path:
+    """gmsc.db in the user's data directory (platformdirs)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("gmsc", appauthor=False) / "gmsc.db"
+
+
+class Reads(Protocol):
+    """The SELECTs of one transaction (a snapshot, or the write transaction)."""
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        """The rows `sql` selects, each a mapping from column name to value."""
+
+    def table_names(self) -> set[str]:
+        """The names of the tables in the database."""
+
+    def integrity(self) -> list[str] | None:
+        """The database's own consistency problems ([] if none); None if it has no such check."""
+
+
+class Backend(Protocol):
+    """One kind of database holding a store."""
+
+    url: str
+    """The SQLAlchemy URL of the database."""
+    path: Path | None
+    """The store's file, when it is one."""
+    where: str
+    """How messages name the store: its path, else its URL."""
+
+    def exists(self) -> bool:
+        """True when the store has been created."""
+
+    def reading(self, *, timeout: float | None = None) -> AbstractContextManager[Reads]:
+        """One read transaction: a concurrent write is seen wholly or not at all. A busy
+        store is waited for `timeout` seconds (None: busy_seconds())."""
+
+    def writing(self) -> AbstractContextManager[Connection]:
+        """One write transaction, committed when the block ends, rolled back if it raises;
+        no other writer can change the store between its first read and its commit."""
+
+    def reads_of(self, conn: Connection) -> Reads:
+        """The SELECTs of a write transaction."""
+
+    def failure(self, exc: BaseException) -> EnvironmentFailure | None:
+        """The environment failure a database error means; None if it is not one."""
+
+
+def backend_for(db: str | None) -> Backend:
+    """The backend for a `--db` value: a path or `sqlite:///PATH` is a SQLite file, any
+    other URL goes through SQLAlchemy; None is the default file."""
+    if not db:
+        return SqliteBackend(default_path())
+    scheme, separator, rest = db.partition("://")
+    if not separator:
+        return SqliteBackend(Path(db).expanduser())
+    if scheme == "sqlite" and rest.startswith("/") and len(rest) > 1:
+        return SqliteBackend(Path(rest[1:]))
+    return UrlBackend(db)
+
+
+# --- SQLite -------------------------------------------------------------------------------
+
+SQLITE_MESSAGES: dict[str, tuple[str, str]] = {
+    "SQLITE_BUSY": (
+        "is busy: another gmsc is writing to it",
+        "try again (waited {seconds:g} s; GMSC_BUSY_TIMEOUT sets the wait)",
+    ),
+    "SQLITE_NOTADB": (
+        "is not a readable gmsc store ({text})",
+        "move the file aside and run the command again to start a new store, "
+        "or restore it from a backup",
+    ),
+    "SQLITE_READONLY": (
+        "cannot be written ({text})",
+        "check the permissions of the file and its directory",
+    ),
+    "SQLITE_IOERR": (
+        "could not be written (disk I/O error)",
+        "check the free disk space and any quota; the store is as it was",
+    ),
+    "SQLITE_FULL": (
+        "cannot be written: the disk is full",
+        "free some space and run the command again; nothing was changed",
+    ),
+    "SQLITE_CANTOPEN": (
+        "cannot be used ({text})",
+        "check the path, the permissions of the file and its directory",
+    ),
+}
+"""What each (primary) SQLite result code means to a user: the message after "the store
+PATH", and the hint."""
+
+SQLITE_MEANING = {
+    sqlite3.SQLITE_BUSY: "SQLITE_BUSY",
+    sqlite3.SQLITE_LOCKED: "SQLITE_BUSY",  # a lock held by another connection: as busy
+    sqlite3.SQLITE_NOTADB: "SQLITE_NOTADB",
+    sqlite3.SQLITE_CORRUPT: "SQLITE_NOTADB",
+    sqlite3.SQLITE_READONLY: "SQLITE_READONLY",
+    sqlite3.SQLITE_PERM: "SQLITE_READONLY",
+    sqlite3.SQLITE_AUTH: "SQLITE_READONLY",
+    sqlite3.SQLITE_IOERR: "SQLITE_IOERR",
+    sqlite3.SQLITE_FULL: "SQLITE_FULL",
+    sqlite3.SQLITE_CANTOPEN: "SQLITE_CANTOPEN",
+}
+"""Primary result codes (an extended code's low byte: SQLITE_IOERR_WRITE is an
+SQLITE_IOERR) and the entry of SQLITE_MESSAGES that says what they mean."""
+
+
+def sqlite_meaning(exc: sqlite3.Error) -> str:
+    """The entry of SQLITE_MESSAGES for a SQLite error, by its result code; an error of
+    the sqlite3 module itself carries no code, and is SQLITE_CANTOPEN's."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return "SQLITE_CANTOPEN"
+    return SQLITE_MEANING.get(code & 0xFF, "SQLITE_CANTOPEN")
+
+
+def sqlite_failure(exc: sqlite3.Error, where: str) -> EnvironmentFailure:
+    """The environment failure that a SQLite error means, chosen by its result code."""
+    message, hint = SQLITE_MESSAGES[sqlite_meaning(exc)]
+    return EnvironmentFailure(
+        f"the store {where} " + message.format(text=str(exc)),
+        hint=hint.format(seconds=busy_seconds()),
+    )
+
+
+class _SqliteReads:
+    """The SELECTs of one stdlib sqlite3 connection."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        """The rows as mappings."""
+        cursor = self.con.execute(sql)
+        names = [column[0] for column in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def table_names(self) -> set[str]:
+        """The tables in SQLite's schema table."""
+        rows = self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {row[0] for row in rows.fetchall()}
+
+    def integrity(self) -> list[str]:
+        """SQLite's integrity and foreign-key checks."""
+        problems = [
+            row[0]
+            for row in self.con.execute("PRAGMA integrity_check").fetchall()
+            if row[0] != "ok"
+        ]
+        problems += [
+            f"entry row {rowid} of {table} points at a missing {parent}"
+            for table, rowid, parent, _ in self.con.execute("PRAGMA foreign_key_check").fetchall()
+        ]
+        return problems
+
+
+class _ConnectionReads:
+    """The SELECTs of a SQLAlchemy connection; `inspect` finds tables the portable way."""
+
+    def __init__(self, conn: Connection, *, sqlite: bool) -> None:
+        self.conn = conn
+        self.sqlite = sqlite
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        """The rows as mappings."""
+        return [dict(row) for row in self.conn.exec_driver_sql(sql).mappings().all()]
+
+    def table_names(self) -> set[str]:
+        """The tables SQLAlchemy's inspector finds."""
+        from sqlalchemy import inspect
+
+        return set(inspect(self.conn).get_table_names())
+
+    def integrity(self) -> list[str] | None:
+        """SQLite's checks through the driver; None for a database server."""
+        if not self.sqlite:
+            return None
+        raw = self.conn.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        return _SqliteReads(raw).integrity()
+
+
+class SqliteBackend:
+    """A store in a SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path: Path | None = path
+        self.file = path
+        self.url = f"sqlite:///{path}"
+        self.where = str(path)
+
+    def exists(self) -> bool:
+        """A SQLite file that is not empty."""
+        return self.file.is_file() and self.file.stat().st_size > 0
+
+    @contextmanager
+    def reading(self, *, timeout: float | None = None) -> Iterator[Reads]:
+        """A read-only stdlib connection in one read transaction."""
+        self.recover()
+        con = sqlite3.connect(
+            f"{self.file.resolve().as_uri()}?mode=ro",
+            uri=True,
+            timeout=busy_seconds() if timeout is None else timeout,
+            isolation_level=None,
+        )
+        try:
+            con.execute("BEGIN")
+            # A deferred transaction takes its snapshot at its first read.
+            con.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            yield _SqliteReads(con)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    def _engine(self) -> Engine:
+        from sqlalchemy import create_engine, event
+
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise EnvironmentFailure(
+                f"cannot create the store {self.where}: a part of its directory path "
+                "is a file, not a directory",
+                hint="choose another place with --db or GMSC_DB",
+            ) from None
+        except OSError as exc:
+            raise EnvironmentFailure(
+                f"cannot create the directory of the store {self.where}: {exc.strerror or exc}",
+                hint="choose another place with --db or GMSC_DB",
+            ) from None
+        engine = create_engine(self.url, connect_args={"timeout": busy_seconds()})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's BEGIN below, not the driver, open transactions.
+            dbapi_connection.isolation_level = None
+            dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """`BEGIN IMMEDIATE`: the write lock from the first statement."""
+        engine = self._engine()
+        try:
+            with engine.begin() as conn:
+                yield conn
+        except BaseException:
+            engine.dispose()
+            # A write that failed on I/O (a full disk, a quota) may not have been able to
+            # roll back; the journal it left is rolled back now, so the store is exactly
+            # as it was before this command.
+            self.recover()
+            raise
+        finally:
+            engine.dispose()
+
+    def reads_of(self, conn: Connection) -> Reads:
+        """The write transaction's SELECTs."""
+        return _ConnectionReads(conn, sqlite=True)
+
+    def recover(self) -> None:
+        """Roll back what a killed or failed writer left in the store's rollback journal.
+
+        Read-only connections cannot do that, and would fail on such a "hot" journal; a
+        short read-write connection that reads the schema makes SQLite roll it back. A
+        journal that belongs to a live writer is not hot, and is left alone.
+        """
+        journal = self.file.with_name(self.file.name + "-journal")
+        if not journal.exists() or not self.file.exists():
+            return
+        try:
+            con = sqlite3.connect(
+                f"{self.file.resolve().as_uri()}?mode=rw", uri=True, timeout=busy_seconds()
+            )
+            try:
+                con.execute("SELECT count(*) FROM sqlite_master").fetchall()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            pass  # the read that follows reports what is wrong
+
+    def failure(self, exc: BaseException) -> EnvironmentFailure | None:
+        """SQLite's errors by result code, directly or wrapped by SQLAlchemy."""
+        orig = getattr(exc, "orig", exc)
+        if isinstance(orig, sqlite3.Error):
+            return sqlite_failure(orig, self.where)
+        if type(exc).__module__.startswith("sqlalchemy"):
+            return EnvironmentFailure(f"the store {self.where} failed: {exc}")
+        return None
+
+
+# --- any other SQLAlchemy URL ---------------------------------------------------------------
+
+
+class UrlBackend:
+    """A store in a database that SQLAlchemy reaches by URL, read and written through it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.path: Path | None = None
+        self.where = url
+
+    def _engine(self) -> Engine:
+        from sqlalchemy import create_engine
+
+        return create_engine(self.url)
+
+    def exists(self) -> bool:
+        """The database has gmsc's tables."""
+        from sqlalchemy import inspect
+
+        engine = self._engine()
+        try:
+            with engine.connect() as conn:
+                return bool(inspect(conn).has_table("gmsc_meta"))
+        finally:
+            engine.dispose()
+
+    @contextmanager
+    def reading(self, *, timeout: float | None = None) -> Iterator[Reads]:
+        """One SQLAlchemy transaction (the server's own timeouts apply)."""
+        engine = self._engine()
+        try:
+            with engine.connect() as conn, conn.begin():
+                yield self.reads_of(conn)
+        finally:
+            engine.dispose()
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One SQLAlchemy transaction."""
+        engine = self._engine()
+        try:
+            with engine.begin() as conn:
+                yield conn
+        finally:
+            engine.dispose()
+
+    def reads_of(self, conn: Connection) -> Reads:
+        """The transaction's SELECTs."""
+        return _ConnectionReads(conn, sqlite=conn.dialect.name == "sqlite")
+
+    def failure(self, exc: BaseException) -> EnvironmentFailure | None:
+        """A driver's error by its code where gmsc knows the driver (SQLite), else as
+        SQLAlchemy words it."""
+        orig = getattr(exc, "orig", exc)
+        if isinstance(orig, sqlite3.Error):
+            return sqlite_failure(orig, self.where)
+        if type(exc).__module__.startswith("sqlalchemy"):
+            return EnvironmentFailure(f"the store {self.where} failed: {exc}")
+        return None
