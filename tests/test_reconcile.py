@@ -153,6 +153,16 @@ class TestEachTerm:
                 [(2017, 2, 1, 1, 1), (2018, 1, 1, 0, None)],
                 [],
             ),
+            (
+                "disputed-repeat",
+                [(2018, 2, 2, 0, 0), (2021, 1, 0, 1, 1)],
+                ["disputed-repeat"],
+            ),
+            (
+                "disputed-reappears",
+                [(2021, 2, 1, 1, 1), (2022, 1, 1, 0, 0)],
+                ["disputed-reappears"],
+            ),
         ],
     )
     def test_terms_and_tensions(
