@@ -343,3 +343,53 @@ def ledgers_with_duplicates(draw: st.DrawFn) -> Ledger:
         order = draw(st.permutations(cohort.entries + twice))
         cohorts.append(dataclasses.replace(cohort, entries=tuple(order)))
     return dataclasses.replace(ledger, cohorts=tuple(cohorts))
+
+
+# --- pairs of ledgers (for diff) --------------------------------------------------------
+
+
+@st.composite
+def edited_model_ledgers(draw: st.DrawFn, ledger: Ledger) -> Ledger:
+    """`ledger` edited as a pull request might: cohorts dropped, entries removed, added
+    or given another status, note or sources, cohort facts and published totals changed.
+    The result need not validate: diff compares any two ledgers."""
+    cohorts = []
+    for cohort in ledger.cohorts:
+        if draw(st.integers(0, 9)) == 0:
+            continue  # the cohort removed
+        entries = [e for e in cohort.entries if draw(st.integers(0, 5))]
+        entries = [
+            e._replace(
+                status=draw(st.sampled_from(STATUSES)) if draw(st.booleans()) else e.status,
+                note=draw(st.none() | model_texts) if draw(st.integers(0, 4)) == 0 else e.note,
+                sources=draw(model_sources) if draw(st.integers(0, 4)) == 0 else e.sources,
+            )
+            for e in entries
+        ]
+        taken = {e.code for e in entries}
+        for code in draw(st.lists(st.sampled_from(CODES), max_size=3, unique=True)):
+            if code not in taken:
+                entries.append(Entry(code, REF.regions[code].name, draw(st.sampled_from(STATUSES))))
+        changes: dict[str, Any] = {}
+        if draw(st.integers(0, 3)) == 0:
+            changes["declared"] = draw(st.none() | st.integers(0, 12))
+        if draw(st.integers(0, 3)) == 0:
+            changes["declared_repeats"] = draw(st.integers(0, 4))
+        if draw(st.integers(0, 5)) == 0:
+            changes["title"] = draw(st.none() | model_texts)
+        if draw(st.integers(0, 5)) == 0:
+            changes["mou_date"] = draw(st.none() | model_days)
+        cohorts.append(dataclasses.replace(cohort, entries=tuple(entries), **changes))
+    extra = draw(valid_model_ledgers(max_cohorts=2))
+    years = {c.year for c in cohorts}
+    cohorts += [c for c in extra.cohorts if c.year not in years and draw(st.booleans())]
+    published = tuple(
+        p._replace(unique=p.unique + draw(st.integers(-2, 2)))
+        for p in ledger.published
+        if draw(st.integers(0, 4))
+    )
+    return Ledger(
+        programme=ledger.programme if draw(st.booleans()) else draw(st.none() | model_texts),
+        published=published,
+        cohorts=tuple(draw(st.permutations(cohorts))),
+    )

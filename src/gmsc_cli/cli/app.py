@@ -171,6 +171,118 @@ def validate(
     return ExitStatus.DATA if findings.failed(strict=strict) else ExitStatus.OK
 
 
+# --- diff -------------------------------------------------------------------------------
+
+
+class DiffFormat(StrEnum):
+    """How `diff` reports the changes."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    github = "github"
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    ledgers: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[OLD NEW | FILE...]",
+            help="The two ledgers: files, '-' (standard input) or @store (the store). "
+            "With --git: the files to compare (default: every tracked ledger file).",
+            show_default=False,
+        ),
+    ] = None,
+    old: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--old", help="A file of the old ledger (repeat for several).", show_default=False
+        ),
+    ] = None,
+    new: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--new", help="A file of the new ledger (repeat for several).", show_default=False
+        ),
+    ] = None,
+    git: Annotated[
+        str | None,
+        typer.Option(
+            "--git",
+            metavar="REV",
+            help="Compare the files at git revision REV with their working copies.",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        DiffFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json, markdown, or github annotations and a step summary "
+            "(the default when GITHUB_ACTIONS=true, else text).",
+            show_default=False,
+        ),
+    ] = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when the ledgers differ.")
+    ] = False,
+) -> ExitStatus:
+    """What changed between two versions of the ledger, and how the figures move."""
+    from gmsc_cli.actions import diffing
+    from gmsc_cli.views import diff as words
+    from gmsc_cli.views.findings import findings_github, findings_text
+
+    github = os.environ.get("GITHUB_ACTIONS") == "true"
+    if format is None:
+        format = DiffFormat.github if github else DiffFormat.text
+    if git is not None:
+        if old or new:
+            raise typer.BadParameter("--git compares REV with the working copy: no --old or --new")
+        comparison = diffing.compare_git(git, ledgers or [])
+    else:
+        rest = list(ledgers or [])
+        sides = []
+        for named in (old, new):
+            sides.append(list(named) if named else rest[:1])
+            rest = rest if named else rest[1:]
+        if not sides[0] or not sides[1] or rest:
+            raise typer.BadParameter("name two ledgers, OLD and NEW (or --old/--new FILE...)")
+        if (sides[0] + sides[1]).count("-") > 1:
+            raise typer.BadParameter("only one side can be read from standard input")
+        if any(diffing.STORE in side and len(side) > 1 for side in sides):
+            raise typer.BadParameter(f"{diffing.STORE} is a whole ledger: name no files with it")
+        comparison = diffing.compare(sides[0], sides[1], lambda: _ledger(ctx))
+    if comparison.failed:
+        refused = comparison.notable()
+        if format is DiffFormat.github:
+            sys.stdout.write(findings_github(refused))
+        else:
+            sys.stderr.write(findings_text(refused))
+        say(f"gmsc: cannot compare: {comparison.refusal()}", "gmsc validate shows every finding")
+        return ExitStatus.DATA
+    changes = comparison.diff()
+    labels = comparison.old.label, comparison.new.label
+    if format is DiffFormat.json:
+        sys.stdout.write(words.diff_json(changes, *labels))
+    elif format is DiffFormat.markdown:
+        sys.stdout.write(words.diff_markdown(changes, *labels))
+    else:
+        if format is DiffFormat.github:
+            sys.stdout.write(words.diff_github(changes))
+            summary = os.environ.get("GITHUB_STEP_SUMMARY")
+            if github and summary:
+                diffing.append_text(summary, words.diff_markdown(changes, *labels))
+        styled, _ = screen(None, default_width=80)
+        sys.stdout.write(
+            words.diff_text(changes, *labels, styled=styled and format is DiffFormat.text)
+        )
+        say(words.summary_line(changes))
+    return ExitStatus.DATA if exit_code and not changes.same else ExitStatus.OK
+
+
 # --- completion -------------------------------------------------------------------------
 
 

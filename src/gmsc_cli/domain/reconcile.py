@@ -106,8 +106,7 @@ def _noted(m: Membership, later: tuple[int, ...] = ()) -> Noted:
     return Noted(m.code, m.entry.name, m.entry.sources, m.entry.note, later)
 
 
-def _names(history: History, codes: list[str] | tuple[str, ...]) -> str:
-    names = {m.code: m.entry.name for c in history.cohorts for m in c.memberships}
+def _names(names: dict[str, str], codes: list[str] | tuple[str, ...]) -> str:
     shown = [f"{names[code]} ({code})" for code in codes]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
@@ -148,6 +147,8 @@ def _bridge(
 def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tension]:
     found: list[Tension] = []
     by_year = {c.year: c for c in history.cohorts}
+    # Built once: a tension a cohort over a large ledger made it quadratic.
+    names = {m.code: m.entry.name for c in history.cohorts for m in c.memberships}
     for bridge in bridges:
         cohort = by_year[bridge.year]
         back = [n for n in bridge.withdrawn if n.later_years]
@@ -160,7 +161,7 @@ def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tensi
                     "withdrawn-reappears",
                     bridge.year,
                     codes,
-                    f"{_names(history, codes)} withdrew from the {bridge.year} cohort and "
+                    f"{_names(names, codes)} withdrew from the {bridge.year} cohort and "
                     f"took part later ({', '.join(map(str, later))}), counted as new there; "
                     f"the {bridge.year} cohort has {bridge.unlisted} slot"
                     f"{'' if bridge.unlisted == 1 else 's'} without a named participant: "
@@ -201,7 +202,7 @@ def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tensi
                     "disputed-repeat",
                     bridge.year,
                     codes,
-                    f"{_names(history, codes)}, disputed in {bridge.year}, took part earlier "
+                    f"{_names(names, codes)}, disputed in {bridge.year}, took part earlier "
                     f"({', '.join(str(m.earlier[0]) for m in earlier)}): counted, it would be "
                     f"repeat number {bridge.repeats_identified + 1} against the "
                     f"{bridge.repeats_declared} declared",
@@ -215,7 +216,7 @@ def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tensi
                     "probable-repeat",
                     bridge.year,
                     codes,
-                    f"{_names(history, codes)} counts among the {bridge.year} repeats on "
+                    f"{_names(names, codes)} counts among the {bridge.year} repeats on "
                     "probable evidence only",
                 )
             )
@@ -231,7 +232,7 @@ def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tensi
                     "disputed-reappears",
                     bridge.year,
                     codes,
-                    f"{_names(history, codes)}, disputed in {bridge.year}, took part later "
+                    f"{_names(names, codes)}, disputed in {bridge.year}, took part later "
                     f"({', '.join(str(years[0]) for _, years in later_in)}): check that the "
                     "year is right",
                 )
