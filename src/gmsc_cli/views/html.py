@@ -83,7 +83,7 @@ padding-bottom:.2rem}.lede{color:#555}
 .official .number{color:#1f4e9c}.identified .number{color:#0f7b6c}.gap .number{color:#a15c00}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem}
 th,td{border-bottom:1px solid #dde;padding:.3rem .45rem;text-align:left;vertical-align:top}
-th{vertical-align:bottom;font-weight:600;overflow-wrap:anywhere;hyphens:auto}
+th{vertical-align:bottom;font-weight:600;overflow-wrap:break-word}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.n{white-space:nowrap}
 th.n{min-width:3.2em;max-width:7em}
 tfoot td{font-weight:700;border-top:2px solid #889}
@@ -102,6 +102,7 @@ th,td{padding:.12rem .2rem}th.n{min-width:0}
 thead{display:table-header-group}
 tr,.figure,svg,li{break-inside:avoid}
 .headline{gap:.6rem}.figure{padding:.4rem .8rem}.figure .number{font-size:1.8rem}
+.figure .sources{display:none}
 a{color:inherit}
 details::details-content{content-visibility:visible;display:block}
 details>summary{list-style:none}
