@@ -467,9 +467,9 @@ def map_(
         )
     suffix = output.suffix.lower() if output is not None else ".svg"
     if suffix not in _MAP_FILES:
+        shown = f"'{suffix}'" if suffix else "a file without an extension"
         raise typer.BadParameter(
-            f"cannot write a map as '{suffix or output}'; use {' or '.join(_MAP_FILES)}",
-            param_hint="-o",
+            f"cannot write a map as {shown}; use {' or '.join(_MAP_FILES)}", param_hint="-o"
         )
     from gmsc_cli.views import reports
     from gmsc_cli.views.ledger_map import MapBy, ledger_map, map_page

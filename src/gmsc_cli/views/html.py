@@ -338,7 +338,7 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
         ],
     )
     gap_sources = [(str(row["year"]), s) for row in gaps.rows for s in cohorts[row["year"]].sources]
-    drawn = ledger_map(ledger)
+    drawn = ledger_map(ledger, through=through)
 
     def part(name: str, heading: str, *body: str) -> str:
         """One section of the page (in print, each starts a page)."""

@@ -124,7 +124,7 @@ def ledger_map(ledger: Ledger, *, through: int | None = None, by: MapBy = MapBy.
         shades[code] = RegionShade(colour_of.get(code, NEVER), "\n".join(lines))
     title = WORDS["title_first" if by is MapBy.FIRST else "title_count"]
     last = history.years[-1] if history.years else None
-    if through is not None and last is not None:
+    if last is not None:
         title += WORDS["through"].format(year=last)
     return LedgerMap(shades, legend, title)
 
