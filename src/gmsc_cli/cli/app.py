@@ -30,6 +30,7 @@ from gmsc_cli.cli.output import (
     emit_sections,
     say,
     screen,
+    write_bytes,
     write_text,
 )
 from gmsc_cli.errors import ExitStatus, GmscError
@@ -482,7 +483,7 @@ def cohort(
     """The members of one cohort, with status, new/repeat and note."""
     from gmsc_cli.views import reports
 
-    wide = sources or chosen(format, output) is TableFormat.csv
+    wide = sources or chosen(format, output) in (TableFormat.csv, TableFormat.xlsx)
     emit(reports.cohort_table(_ledger(ctx), year, sources=wide), format, output)
 
 
@@ -503,7 +504,7 @@ def region(
     from gmsc_cli.views import reports
 
     found = reports.resolve_region(name)
-    wide = sources or chosen(format, output) is TableFormat.csv
+    wide = sources or chosen(format, output) in (TableFormat.csv, TableFormat.xlsx)
     emit(reports.region_history(_ledger(ctx), found, sources=wide), format, output)
 
 
@@ -521,19 +522,75 @@ def report(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write the page to this file (default: standard output)."
+            "--output",
+            "-o",
+            help="Write the page to this file (default: standard output); "
+            "a .xlsx file gets a workbook with a sheet per section instead.",
         ),
     ] = None,
     through: Annotated[
         int | None, typer.Option("--through", help="Count cohorts up to this year.")
     ] = None,
 ) -> None:
-    """One self-contained HTML page for officials: totals, cohorts, chart, coverage, gaps."""
+    """One self-contained HTML page for officials: map, totals, cohorts, coverage, gaps."""
     from gmsc_cli.views import reports
-    from gmsc_cli.views.html import report_html
 
     ledger = _ledger(ctx)
-    write_text(report_html(ledger, reports.totals(ledger, through=through)), output)
+    figures = reports.totals(ledger, through=through)
+    if output is not None and output.suffix.lower() == ".xlsx":
+        from gmsc_cli.views.xlsx import report_workbook
+
+        write_bytes(report_workbook(ledger, figures), output)
+        return
+    from gmsc_cli.views.html import report_html
+
+    write_text(report_html(ledger, figures), output)
+
+
+_MAP_FILES = (".svg", ".html")
+
+
+@app.command("map")
+def map_(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="map.svg (the bare SVG) or map.html (a page with the map, legend and "
+            "credits); default: the SVG on standard output.",
+        ),
+    ] = None,
+    through: Annotated[
+        int | None, typer.Option("--through", help="Count cohorts up to this year.")
+    ] = None,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by", help="first: the year of first participation; count: how many cohorts."
+        ),
+    ] = "first",
+) -> None:
+    """The choropleth of the 514 kabupaten/kota, coloured by their cohorts."""
+    if by not in ("first", "count"):
+        raise typer.BadParameter(
+            f"'{by}' is not a colouring; use first or count", param_hint="--by"
+        )
+    suffix = output.suffix.lower() if output is not None else ".svg"
+    if suffix not in _MAP_FILES:
+        shown = f"'{suffix}'" if suffix else "a file without an extension"
+        raise typer.BadParameter(
+            f"cannot write a map as {shown}; use {' or '.join(_MAP_FILES)}", param_hint="-o"
+        )
+    from gmsc_cli.views import reports
+    from gmsc_cli.views.ledger_map import MapBy, ledger_map, map_page
+
+    ledger = _ledger(ctx)
+    reports.totals(ledger, through=through)  # refuses a year before the first cohort
+    drawn = ledger_map(ledger, through=through, by=MapBy(by))
+    page = map_page(drawn, programme=ledger.programme) if suffix == ".html" else drawn.svg()
+    write_text(page, output)
 
 
 @app.command()

@@ -29,6 +29,7 @@ class TableFormat(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 FormatOption = Annotated[
@@ -36,7 +37,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table, json, csv or markdown (default: from -o's extension, else table).",
+        help="table, json, csv, markdown or xlsx (default: from -o's extension, else table).",
         show_default=False,
     ),
 ]
@@ -58,6 +59,7 @@ _EXTENSIONS = {
     ".md": TableFormat.markdown,
     ".markdown": TableFormat.markdown,
     ".txt": TableFormat.table,
+    ".xlsx": TableFormat.xlsx,
 }
 
 
@@ -84,6 +86,29 @@ def write_text(text: str, output: Path | None) -> None:
     say(f"wrote {output}")
 
 
+def write_bytes(data: bytes, output: Path | None) -> None:
+    """Write a binary result (an .xlsx workbook) to a file, atomically, or to stdout when
+    stdout is not a terminal: binary is refused on a screen (a usage error)."""
+    if output is None:
+        if sys.stdout.isatty():
+            raise typer.BadParameter(
+                "an .xlsx workbook is binary: write it with -o FILE.xlsx or redirect stdout",
+                param_hint="--format",
+            )
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    temporary = output.with_name(f".{output.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(output)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise EnvironmentFailure(f"cannot write {output}: {exc.strerror or exc}") from None
+    say(f"wrote {output}")
+
+
 def screen(output: Path | None, *, default_width: int) -> tuple[bool, int]:
     """Whether to draw with colour and boxes (stdout is a terminal, NO_COLOR unset), and
     the width to draw in: the terminal's, else `default_width`."""
@@ -97,7 +122,11 @@ def emit(result: Any, format: TableFormat | None, output: Path | None) -> None:
     from gmsc_cli.views import tabular as render
 
     chosen_format = chosen(format, output)
-    if chosen_format is TableFormat.json:
+    if chosen_format is TableFormat.xlsx:
+        from gmsc_cli.views.xlsx import workbook_bytes
+
+        write_bytes(workbook_bytes([result]), output)
+    elif chosen_format is TableFormat.json:
         write_text(render.as_json(result.json_document()), output)
     elif chosen_format is TableFormat.csv:
         write_text(render.as_csv(result), output)
@@ -114,7 +143,11 @@ def emit_sections(sections: Any, format: TableFormat | None, output: Path | None
     from gmsc_cli.views import tabular as render
 
     chosen_format = chosen(format, output)
-    if chosen_format in (TableFormat.json, TableFormat.csv):
+    if chosen_format is TableFormat.xlsx:
+        from gmsc_cli.views.xlsx import workbook_bytes
+
+        write_bytes(workbook_bytes(sections), output)
+    elif chosen_format in (TableFormat.json, TableFormat.csv):
         emit(sections[0], chosen_format, output)
     elif chosen_format is TableFormat.markdown:
         parts = []

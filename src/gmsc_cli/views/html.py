@@ -9,6 +9,7 @@ escaped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html import escape
 
@@ -18,9 +19,57 @@ from gmsc_cli.domain.history import History
 from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.reconcile import Reconciliation, reconcile
 from gmsc_cli.domain.regions import reference
+from gmsc_cli.views.ledger_map import credits_html, ledger_map
 from gmsc_cli.views.reconcile import MINUS, bridge_line, bridge_table
 from gmsc_cli.views.reports import provinces_table, repeats_table, totals_table
 from gmsc_cli.views.tabular import Column, Tabular, as_html_table
+
+#: The words people read on the page, in one place (for translation). "lede" is markup.
+WORDS = {
+    "title": "{programme}: participation{through}",
+    "through": " through {year}",
+    "lede": "Distinct kabupaten/kota mentored by the programme, de-duplicated by Kemendagri "
+    "code. <em>Official</em> is the programme's own arithmetic (each cohort's declared size "
+    "less its declared repeats); <em>identified</em> counts the regions that public sources "
+    "name.",
+    "official": "distinct kabupaten/kota, official figures",
+    "identified": "identified by name in public sources",
+    "gap": "not yet named",
+    "map": "Who took part, and since when",
+    "map_lede": "Each kabupaten/kota in the colour of the first cohort it took part in "
+    "(confirmed or probable); grey: never, including regions named only as disputed or "
+    "withdrawn. Circles mark regions too small to see. Hover over a region for its cohorts.",
+    "cohorts": "Cohorts",
+    "cum_official": "Cum. official",
+    "running": "Running totals",
+    "provinces": "Coverage by province",
+    "provinces_lede": "Participating kabupaten/kota (confirmed or probable) against each "
+    "province's number of kabupaten/kota.",
+    "participant_sources": "Entry sources of the participants",
+    "repeats": "Repeat participants",
+    "repeats_lede": "{count} kabupaten/kota took part in more than one cohort.",
+    "bridge": "From the official to the identified total",
+    "tensions": "Tensions",
+    "no_tensions": "None: the evidence and the official arithmetic agree.",
+    "gaps": "Unlisted gaps",
+    "gaps_lede": "Cohorts whose public lists name fewer members than were declared.",
+    "no_gaps": "None: every declared member is named.",
+    "col_year": "Year",
+    "col_cohort": "Cohort",
+    "col_declared": "Declared",
+    "col_listed": "Listed",
+    "col_unlisted": "Unlisted",
+    "sources": "Sources",
+    "footer": "Made with gmsc {version} from the stored ledger.",
+    "chart_title": "Distinct kabupaten/kota so far: official and identified, by year",
+    "chart_official": "official",
+    "chart_identified": "identified",
+    "chart_official_legend": "official (cumulative declared)",
+    "chart_identified_legend": "identified by name",
+    "waterfall_title": "From the official total to the identified total, cohort by cohort",
+    "waterfall_note": "The axis starts at {floor}; each cohort's step is its slots without "
+    "a named participant.",
+}
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
@@ -29,32 +78,72 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px s
 padding-bottom:.2rem}.lede{color:#555}
 .headline{display:flex;gap:1.5rem;flex-wrap:wrap;margin:1.5rem 0}
 .figure{border:1px solid #ccd;border-radius:.5rem;padding:1rem 1.4rem;flex:1 1 12rem}
-.wide{overflow-x:auto}
+.wide{overflow-x:auto;max-width:100%}
 .figure .number{font-size:2.6rem;font-weight:700;font-variant-numeric:tabular-nums}
 .official .number{color:#1f4e9c}.identified .number{color:#0f7b6c}.gap .number{color:#a15c00}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}
-th,td{border-bottom:1px solid #dde;padding:.3rem .6rem;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem}
+th,td{border-bottom:1px solid #dde;padding:.3rem .45rem;text-align:left;vertical-align:top}
+th{vertical-align:bottom;font-weight:600;overflow-wrap:break-word}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}td.n{white-space:nowrap}
+th.n{min-width:3.2em;max-width:7em}
 tfoot td{font-weight:700;border-top:2px solid #889}
-.sources{font-size:.8rem;color:#555;word-break:break-all}.sources li{margin:.1rem 0}
-svg text{font-family:inherit;font-size:12px}
+.sources{font-size:.8rem;color:#555;overflow-wrap:anywhere}.sources li{margin:.1rem 0}
+svg{max-width:100%;height:auto}svg text{font-family:inherit;font-size:12px}
+#map svg{display:block}.credits{font-size:.8rem;color:#555}
 footer{margin-top:3rem;font-size:.8rem;color:#777}
+@media print{
+@page{size:A4;margin:14mm 12mm}
+body{margin:0;max-width:none;padding:0;font-size:10pt;line-height:1.3}
+section.part+section.part{break-before:page}
+h2{margin-top:0;break-after:avoid}h3{break-after:avoid}
+.wide{overflow:visible}
+table{font-size:7.5pt;width:100%;margin:.3rem 0}
+th,td{padding:.12rem .2rem}th.n{min-width:0}
+thead{display:table-header-group}
+tr,.figure,svg,li{break-inside:avoid}
+.headline{gap:.6rem}.figure{padding:.4rem .8rem}.figure .number{font-size:1.8rem}
+.figure .sources{display:none}
+a{color:inherit}
+details::details-content{content-visibility:visible;display:block}
+details>summary{list-style:none}
+}
 """
 
 
-def _sources(sources: Iterable[str | None], label: str = "Sources") -> str:
-    """A list of sources as escaped text with links for URLs; empty when there are none."""
-    unique = [s for s in dict.fromkeys(s for s in sources if s)]
+Cited = tuple[str, str]
+"""What a source backs (plain text, may be empty) and the source itself."""
+
+
+_URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:)\]]")
+
+
+def _linked(text: str) -> str:
+    """`text` escaped, with each http(s) URL in it a link; nothing else ever becomes one
+    (a javascript: or data: source stays text)."""
+    parts, last = [], 0
+    for url in _URL.finditer(text):
+        parts.append(escape(text[last : url.start()]))
+        href = escape(url[0], quote=True)
+        parts.append(f'<a href="{href}">{escape(url[0])}</a>')
+        last = url.end()
+    parts.append(escape(text[last:]))
+    return "".join(parts)
+
+
+def _source_item(what: str, source: str) -> str:
+    """One source, after the escaped text of what it backs: URLs in it are links."""
+    prefix = f"{escape(what)}: " if what else ""
+    return f"<li>{prefix}{_linked(source)}</li>"
+
+
+def _sources(sources: Iterable[Cited | str | None], label: str = WORDS["sources"]) -> str:
+    """A list of sources, each once, in order; empty when there are none."""
+    pairs = (("", s) if isinstance(s, str) else s for s in sources if s)
+    unique = [(what, source) for what, source in dict.fromkeys(pairs) if source]
     if not unique:
         return ""
-    items = []
-    for source in unique:
-        text = escape(source)
-        if source.startswith(("https://", "http://")):
-            items.append(f'<li><a href="{escape(source, quote=True)}">{text}</a></li>')
-        else:
-            items.append(f"<li>{text}</li>")
-    return f'<div class="sources">{escape(label)}:<ul>{"".join(items)}</ul></div>'
+    items = "".join(_source_item(what, source) for what, source in unique)
+    return f'<div class="sources">{escape(label)}:<ul>{items}</ul></div>'
 
 
 def _table(result: Tabular, table_id: str) -> str:
@@ -87,8 +176,7 @@ def cumulative_svg(totals: Totals) -> str:
         f'<svg id="cumulative-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} '
         f'{height}" width="{width}" height="{height}" role="img" '
         'aria-labelledby="cumulative-title">',
-        '<title id="cumulative-title">Distinct kabupaten/kota so far: official and '
-        "identified, by year</title>",
+        f'<title id="cumulative-title">{escape(WORDS["chart_title"])}</title>',
         f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#889"/>',
     ]
     for tick in range(0, top_value + 1, max(25, (top_value // 4 // 25) * 25 or 25)):
@@ -100,8 +188,8 @@ def cumulative_svg(totals: Totals) -> str:
     for i, row in enumerate(rows):
         x = left + i * step + (step - 2 * bar) / 2
         for offset, value, colour, name in (
-            (0, row.cumulative_declared, "#1f4e9c", "official"),
-            (bar, row.cumulative_identified, "#0f7b6c", "identified"),
+            (0, row.cumulative_declared, "#1f4e9c", WORDS["chart_official"]),
+            (bar, row.cumulative_identified, "#0f7b6c", WORDS["chart_identified"]),
         ):
             h = value * scale
             parts.append(
@@ -116,9 +204,9 @@ def cumulative_svg(totals: Totals) -> str:
     legend_y = height - 8
     parts.append(
         f'<rect x="{left}" y="{legend_y - 10}" width="12" height="12" fill="#1f4e9c"/>'
-        f'<text x="{left + 18}" y="{legend_y}">official (cumulative declared)</text>'
+        f'<text x="{left + 18}" y="{legend_y}">{escape(WORDS["chart_official_legend"])}</text>'
         f'<rect x="{left + 240}" y="{legend_y - 10}" width="12" height="12" fill="#0f7b6c"/>'
-        f'<text x="{left + 258}" y="{legend_y}">identified by name</text>'
+        f'<text x="{left + 258}" y="{legend_y}">{escape(WORDS["chart_identified_legend"])}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)
@@ -129,7 +217,7 @@ def _tensions(rec: Reconciliation, history: History) -> str:
     items = []
     for tension in rec.tensions:
         sources = [
-            f"{m.entry.name}, {m.year} ({m.entry.status}): {source}"
+            (f"{m.entry.name}, {m.year} ({m.entry.status})", source)
             for code in tension.codes
             for m in history.of_region(code)
             for source in m.entry.sources
@@ -165,14 +253,13 @@ def waterfall_svg(rec: Reconciliation) -> str:
         f'<svg id="waterfall-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} '
         f'{height}" width="{width}" height="{height}" role="img" '
         'aria-labelledby="waterfall-title">',
-        '<title id="waterfall-title">From the official total to the identified total, '
-        "cohort by cohort</title>",
+        f'<title id="waterfall-title">{escape(WORDS["waterfall_title"])}</title>',
         f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#889"/>',
         f'<text x="{left - 6}" y="{base + 4}" text-anchor="end" fill="#666">{floor}</text>',
     ]
     running = rec.unique_declared
     columns: list[tuple[str, float, float, str, str]] = [
-        ("official", floor, rec.unique_declared, "#1f4e9c", str(rec.unique_declared))
+        (WORDS["chart_official"], floor, rec.unique_declared, "#1f4e9c", str(rec.unique_declared))
     ]
     for bridge in steps:
         after = running - bridge.gap
@@ -180,7 +267,9 @@ def waterfall_svg(rec: Reconciliation) -> str:
         colour = "#a15c00" if bridge.gap > 0 else "#6b4fa0"
         columns.append((str(bridge.year), min(running, after), max(running, after), colour, label))
         running = after
-    columns.append(("identified", floor, rec.unique_identified, "#0f7b6c", str(running)))
+    columns.append(
+        (WORDS["chart_identified"], floor, rec.unique_identified, "#0f7b6c", str(running))
+    )
     for i, (name, low_value, high_value, colour, label) in enumerate(columns):
         x = left + i * step + (step - bar) / 2
         top_y, bottom_y = y(high_value), y(low_value)
@@ -194,8 +283,8 @@ def waterfall_svg(rec: Reconciliation) -> str:
             f"{escape(name)}</text>"
         )
     parts.append(
-        f'<text x="{left}" y="{height - 6}" fill="#666">The axis starts at {floor}; each '
-        "cohort's step is its slots without a named participant.</text></svg>"
+        f'<text x="{left}" y="{height - 6}" fill="#666">'
+        f"{escape(WORDS['waterfall_note'].format(floor=floor))}</text></svg>"
     )
     return "".join(parts)
 
@@ -212,14 +301,14 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
     gap = totals.unique_declared - totals.unique_identified
     published = list(ledger.published) if through is not None else []
     headline_sources = _sources(
-        (f"{p.unique} through {p.through}: {p.source}" if p.source else None)
+        (f"{p.unique} through {p.through}", p.source) if p.source else None
         for p in sorted(published, key=lambda p: p.through)
     )
     cohort_sources = _sources(s for cohort in cohorts.values() for s in cohort.sources)
 
     regions = reference().regions
     participant_sources = sorted(
-        f"{regions[m.code].province} / {regions[m.code].name}, {m.year}: {source}"
+        (f"{regions[m.code].province} / {regions[m.code].name}, {m.year}", source)
         for c in history.cohorts
         for m in c.memberships
         if m.participates
@@ -228,7 +317,7 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
     repeats = repeats_table(ledger)
     repeaters = history.repeaters()
     repeat_sources = [
-        f"{regions[m.code].name}, {m.year}: {source}"
+        (f"{regions[m.code].name}, {m.year}", source)
         for code in repeaters
         for m in history.of_region(code)
         if m.participates
@@ -236,70 +325,97 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
     ]
 
     gaps = Tabular(
-        title="Unlisted gaps",
+        title=WORDS["gaps"],
         columns=(
-            Column("year", "Year"),
-            Column("title", "Cohort", numeric=False),
-            Column("declared", "Declared"),
-            Column("listed", "Listed"),
-            Column("unlisted", "Unlisted"),
+            Column("year", WORDS["col_year"]),
+            Column("title", WORDS["col_cohort"], numeric=False),
+            Column("declared", WORDS["col_declared"]),
+            Column("listed", WORDS["col_listed"]),
+            Column("unlisted", WORDS["col_unlisted"]),
         ),
         rows=[
             {**r.as_dict(), "title": cohorts[r.year].title} for r in totals.cohorts if r.unlisted
         ],
     )
-    gap_sources = [f"{row['year']}: {s}" for row in gaps.rows for s in cohorts[row["year"]].sources]
+    gap_sources = [(str(row["year"]), s) for row in gaps.rows for s in cohorts[row["year"]].sources]
+    drawn = ledger_map(ledger, through=through)
 
-    title = f"{programme}: participation through {through}" if through else programme
+    def part(name: str, heading: str, *body: str) -> str:
+        """One section of the page (in print, each starts a page)."""
+        inner = "\n".join(b for b in body if b)
+        return (
+            f'<section class="part" id="part-{name}"><h2>{escape(heading)}</h2>\n{inner}</section>'
+        )
+
+    through_words = WORDS["through"].format(year=through) if through else ""
+    title = WORDS["title"].format(programme=programme, through=through_words)
     sections = [
         f"<h1>{escape(title)}</h1>",
-        '<p class="lede">Distinct kabupaten/kota mentored by the programme, de-duplicated by '
-        "Kemendagri code. <em>Official</em> is the programme's own arithmetic (each cohort's "
-        "declared size less its declared repeats); <em>identified</em> counts the regions "
-        "that public sources name.</p>",
+        f'<p class="lede">{WORDS["lede"]}</p>',
         '<section class="headline" id="headline">',
         f'<div class="figure official"><div class="number" id="total-official">'
-        f"{totals.unique_declared}</div>distinct kabupaten/kota, official figures"
-        f"{f' through {through}' if through else ''}{headline_sources}</div>",
+        f"{totals.unique_declared}</div>{escape(WORDS['official'])}{escape(through_words)}"
+        f"{headline_sources}</div>",
         f'<div class="figure identified"><div class="number" id="total-identified">'
-        f"{totals.unique_identified}</div>identified by name in public sources</div>",
+        f"{totals.unique_identified}</div>{escape(WORDS['identified'])}</div>",
         f'<div class="figure gap"><div class="number" id="total-gap">{gap}</div>'
-        "not yet named</div>",
+        f"{escape(WORDS['gap'])}</div>",
         "</section>",
-        "<h2>Cohorts</h2>",
-        _table(
-            _relabelled(totals_table(ledger, totals), {"cumulative_declared": "Cum. official"}),
-            "cohorts",
+        part(
+            "map",
+            WORDS["map"],
+            f"<p>{escape(WORDS['map_lede'])}</p>",
+            f'<div id="map">{drawn.svg()}</div>',
+            credits_html(),
         ),
-        cohort_sources,
-        "<h2>Running totals</h2>",
-        cumulative_svg(totals),
-        headline_sources,
-        "<h2>Coverage by province</h2>",
-        "<p>Participating kabupaten/kota (confirmed or probable) against each province's "
-        "number of kabupaten/kota.</p>",
-        _table(_relabelled(provinces_table(ledger), {}, hidden="code"), "provinces"),
-        f"<details><summary>Entry sources of the participants</summary>"
-        f"{_sources(participant_sources)}</details>"
-        if participant_sources
-        else "",
-        "<h2>Repeat participants</h2>",
-        f"<p>{len(repeats.rows)} kabupaten/kota took part in more than one cohort.</p>",
-        _table(repeats, "repeats"),
-        _sources(repeat_sources),
-        "<h2>From the official to the identified total</h2>",
-        f'<p id="bridge-line">{escape(bridge_line(rec, see_also=False))}.</p>',
-        waterfall_svg(rec),
-        _table(_relabelled(bridge_table(rec), {}), "bridge"),
-        "<h3>Tensions</h3>",
-        _tensions(rec, history)
-        if rec.tensions
-        else "<p>None: the evidence and the official arithmetic agree.</p>",
-        "<h2>Unlisted gaps</h2>",
-        "<p>Cohorts whose public lists name fewer members than were declared.</p>",
-        _table(gaps, "gaps") if gaps.rows else "<p>None: every declared member is named.</p>",
-        _sources(gap_sources),
-        f"<footer>Made with gmsc {escape(__version__)} from the stored ledger.</footer>",
+        part(
+            "cohorts",
+            WORDS["cohorts"],
+            _table(
+                _relabelled(
+                    totals_table(ledger, totals), {"cumulative_declared": WORDS["cum_official"]}
+                ),
+                "cohorts",
+            ),
+            cohort_sources,
+            f"<h3>{escape(WORDS['running'])}</h3>",
+            cumulative_svg(totals),
+            headline_sources,
+        ),
+        part(
+            "provinces",
+            WORDS["provinces"],
+            f"<p>{escape(WORDS['provinces_lede'])}</p>",
+            _table(_relabelled(provinces_table(ledger), {}, hidden="code"), "provinces"),
+            f"<details><summary>{escape(WORDS['participant_sources'])}</summary>"
+            f"{_sources(participant_sources)}</details>"
+            if participant_sources
+            else "",
+        ),
+        part(
+            "repeats",
+            WORDS["repeats"],
+            f"<p>{escape(WORDS['repeats_lede'].format(count=len(repeats.rows)))}</p>",
+            _table(repeats, "repeats"),
+            _sources(repeat_sources),
+        ),
+        part(
+            "bridge",
+            WORDS["bridge"],
+            f'<p id="bridge-line">{escape(bridge_line(rec, see_also=False))}.</p>',
+            waterfall_svg(rec),
+            _table(_relabelled(bridge_table(rec), {}), "bridge"),
+            f"<h3>{escape(WORDS['tensions'])}</h3>",
+            _tensions(rec, history) if rec.tensions else f"<p>{escape(WORDS['no_tensions'])}</p>",
+        ),
+        part(
+            "gaps",
+            WORDS["gaps"],
+            f"<p>{escape(WORDS['gaps_lede'])}</p>",
+            _table(gaps, "gaps") if gaps.rows else f"<p>{escape(WORDS['no_gaps'])}</p>",
+            _sources(gap_sources),
+        ),
+        f"<footer>{escape(WORDS['footer'].format(version=__version__))}</footer>",
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
