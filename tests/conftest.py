@@ -12,6 +12,9 @@ from typer.testing import CliRunner
 
 from gmsc_cli.cli.app import app
 
+# A real PostgreSQL server for the store's tests: the pg_server and pg_url fixtures.
+pytest_plugins = ["pg_server"]
+
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "data" / "cohorts.yaml"
 
