@@ -9,6 +9,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -298,3 +299,16 @@ class TestSameReports:
             "<time>", on_postgres.stdout
         )
         assert on_sqlite.stderr == on_postgres.stderr == ""
+
+
+def PROBE_READS(store: Any) -> tuple[int, ...] | str:
+    """Read the years, wait, then the whole ledger, in one snapshot: a consistent read
+    gives the same years twice; returns them."""
+    import time
+
+    with store.reading() as snap:
+        years = tuple(snap.years())
+        time.sleep(0.05)
+        ledger = snap.ledger()
+    assert years == tuple(c.year for c in ledger.cohorts)
+    return years

@@ -344,7 +344,16 @@ class SqliteBackend:
                 f"cannot create the directory of the store {self.where}: {exc.strerror or exc}",
                 hint="choose another place with --db or GMSC_DB",
             ) from None
-        engine = create_engine(self.url, connect_args={"timeout": busy_seconds()})
+        from sqlalchemy.pool import NullPool
+
+        file, seconds = str(self.file), busy_seconds()
+        # The driver opens the file by its path: a URL would be decoded ('%42' is 'B') and
+        # cut at '?' or '#', and a path is taken as written.
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(file, timeout=seconds),
+            poolclass=NullPool,
+        )
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
