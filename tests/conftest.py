@@ -12,6 +12,9 @@ from typer.testing import CliRunner
 
 from gmsc_cli.cli.app import app
 
+# A real PostgreSQL server for the store's tests: the pg_server and pg_url fixtures.
+pytest_plugins = ["pg_server"]
+
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "data" / "cohorts.yaml"
 
@@ -71,3 +74,21 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
 def digest(path: Path) -> str:
     """The SHA-256 of a file (a store): equal digests mean not a byte changed."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(
+    request: pytest.FixtureRequest, isolated_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The test's store on each backend in turn: a SQLite file, then a fresh PostgreSQL
+    database (GMSC_DB names it either way)."""
+    url = str(isolated_store) if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    monkeypatch.setenv("GMSC_DB", url)
+    return url
+
+
+def shown(url: str) -> str:
+    """How messages name a store: its path, or its URL without the password."""
+    from gmsc_cli.store.urls import hide_password
+
+    return hide_password(url)

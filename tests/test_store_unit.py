@@ -161,11 +161,11 @@ class TestBackendChoice:
 
     def test_other_urls_go_through_sqlalchemy(self) -> None:
         """If --db is another SQLAlchemy URL, then it is read and written through SQLAlchemy
-        and messages name it by URL."""
-        backend = backend_for("postgresql://team@db.example/gmsc")
+        and messages name it by URL, without its password."""
+        backend = backend_for("mysql://team:s3cret@db.example/gmsc")
         assert isinstance(backend, UrlBackend)
         assert backend.path is None
-        assert backend.where == "postgresql://team@db.example/gmsc"
+        assert backend.where == "mysql://team:***@db.example/gmsc"
 
     def test_url_backend_round_trip(self, tmp_path: Path) -> None:
         """If a store is kept through the URL backend (a driver-qualified SQLite URL),

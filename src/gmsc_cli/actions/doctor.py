@@ -76,12 +76,14 @@ def examine(store: Store, files: list[str] | None = None) -> Examination:
 
 
 def integrity(store: Store) -> Verdict:
-    """The database's own integrity and foreign-key checks, read-only."""
+    """The database's own integrity and foreign-key checks, read-only, and the checks
+    that this kind of database does not allow (said, not silently passed)."""
     with store.reading() as snap:
         problems = snap.integrity()
+    skipped = tuple(store.backend.integrity_skipped)
     if problems is None:
-        return Verdict(INTEGRITY, True, ("not a SQLite file: left to the database server",))
-    return Verdict(INTEGRITY, not problems, tuple(problems[:20]))
+        return Verdict(INTEGRITY, True, skipped or ("left to the database server",))
+    return Verdict(INTEGRITY, not problems, (*problems[:20], *skipped))
 
 
 def reference_drift(store: Store) -> Verdict:

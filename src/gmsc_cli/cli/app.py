@@ -56,7 +56,7 @@ class Gmsc(typer.core.TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # Typer's own: usage errors (exit 2) and exits
         except GmscError as exc:
-            say(f"gmsc: {exc.message}", exc.hint)
+            say(_scrubbed(ctx, f"gmsc: {exc.message}"), exc.hint and _scrubbed(ctx, exc.hint))
             raise typer.Exit(int(exc.status)) from None
         except KeyboardInterrupt:
             say("gmsc: interrupted")
@@ -65,15 +65,17 @@ class Gmsc(typer.core.TyperGroup):
             raise typer.Exit(int(ExitStatus.OK)) from None
         except OSError as exc:
             if _wants_traceback(ctx):
-                raise
+                _print_traceback(ctx, exc)
+                raise typer.Exit(int(ExitStatus.ENVIRONMENT)) from None
             where = f" {exc.filename}" if exc.filename else ""
-            say(f"gmsc: cannot use{where}: {exc.strerror or exc}")
+            say(_scrubbed(ctx, f"gmsc: cannot use{where}: {exc.strerror or exc}"))
             raise typer.Exit(int(ExitStatus.ENVIRONMENT)) from None
         except Exception as exc:
             if _wants_traceback(ctx):
-                raise
+                _print_traceback(ctx, exc)
+                raise typer.Exit(int(ExitStatus.INTERNAL)) from None
             say(
-                f"gmsc: internal error: {type(exc).__name__}: {exc}",
+                _scrubbed(ctx, f"gmsc: internal error: {type(exc).__name__}: {exc}"),
                 "run the same command with --traceback to see where, and report it",
             )
             raise typer.Exit(int(ExitStatus.INTERNAL)) from None
@@ -85,6 +87,21 @@ class Gmsc(typer.core.TyperGroup):
 def _wants_traceback(ctx: Any) -> bool:
     options = ctx.find_object(Options)
     return options is not None and options.traceback
+
+
+def _scrubbed(ctx: Any, text: str) -> str:
+    """`text` without the password of the store's URL, wherever a driver put it."""
+    from gmsc_cli.store.urls import scrub
+
+    options = ctx.find_object(Options)
+    return scrub(text, options.db if options is not None else None)
+
+
+def _print_traceback(ctx: Any, exc: BaseException) -> None:
+    """--traceback: the whole traceback on stderr, with the store's password hidden."""
+    import traceback
+
+    sys.stderr.write(_scrubbed(ctx, "".join(traceback.format_exception(exc))))
 
 
 app = typer.Typer(
@@ -111,7 +128,7 @@ def main_options(
         typer.Option(
             "--db",
             envvar="GMSC_DB",
-            help="The store: a SQLite file path or an SQLAlchemy URL. "
+            help="The store: a SQLite file path, or a postgresql:// (or other SQLAlchemy) URL. "
             "Default: gmsc.db in the user's data directory.",
             show_default=False,
         ),
@@ -125,6 +142,11 @@ def main_options(
     ] = False,
 ) -> None:
     """Keep the ledger of the GMSC cohorts: validate data files, import them, report totals."""
+    if db == "" or (db is None and os.environ.get("GMSC_DB") == ""):
+        raise typer.BadParameter(
+            "is empty: name a file or a postgresql:// URL, or unset it for the default store",
+            param_hint="'--db' / GMSC_DB",
+        )
     ctx.obj = Options(db=db, traceback=traceback)
 
 
@@ -337,6 +359,9 @@ def _ensure(store: Any) -> None:
 def _ledger(ctx: typer.Context) -> Any:
     """The stored ledger, the store created first if it does not exist."""
     store = _store(ctx)
+    ledger = store.read_if_exists()
+    if ledger is not None:
+        return ledger
     _ensure(store)
     return store.read()
 
@@ -619,7 +644,7 @@ def doctor(
         typer.Argument(help="Ledger files to compare the store with (optional)."),
     ] = None,
 ) -> ExitStatus:
-    """Check the store: SQLite integrity, the ledger's invariants, drift from files."""
+    """Check the store: the database's integrity, the ledger's invariants, drift from files."""
     from gmsc_cli.actions.doctor import examine
     from gmsc_cli.views.findings import findings_text
 

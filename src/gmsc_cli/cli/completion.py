@@ -2,8 +2,8 @@
 
 A completion runs the whole `gmsc` start-up on every key press, so this module stays
 light: region names come from the shipped reference list, and stored years from the
-store's read path (the standard library's `sqlite3`, read-only). The ORM is never
-imported, and a store that does not exist yet is not created.
+store's read path (the standard library's `sqlite3`, or psycopg for PostgreSQL;
+read-only). The ORM is never imported, and a store that does not exist yet is not created.
 """
 
 from __future__ import annotations
@@ -33,16 +33,16 @@ def region_names(incomplete: str) -> list[str]:
 
 def stored_years(db: str | None, incomplete: str = "") -> list[str]:
     """The cohort years in the store that start with `incomplete`; none when the store
-    does not exist, is not a SQLite file, or cannot be read."""
+    does not exist or cannot be read."""
     from gmsc_cli.errors import GmscError
     from gmsc_cli.store.store import Store
 
-    store = Store(db)
-    if store.path is None or not store.path.is_file():
-        return []
     try:
+        store = Store(db)
+        if store.path is not None and not store.path.is_file():
+            return []
         with store.reading(timeout=0.2) as snap:
-            years = [str(year) for year in snap.years()]
+            years = [str(year) for year in snap.years()] if snap.version else []
     except GmscError:
         return []
     return [year for year in years if year.startswith(incomplete)]

@@ -8,9 +8,11 @@ of rows to the ledger, migrations) is the same for every database, in `store.py`
   `gmsc totals` should take); writes go through SQLAlchemy in one `BEGIN IMMEDIATE`
   transaction, so the write lock is held before the store is read. Errors are mapped by
   SQLite's result code (`sqlite_errorcode`).
+- `PostgresBackend` (postgres.py) — `postgresql://` and `postgres://` URLs: a database
+  shared by a team, read through psycopg and written through SQLAlchemy on psycopg, its
+  errors mapped by SQLSTATE.
 - `UrlBackend` — any other SQLAlchemy URL, read and written through SQLAlchemy, with its
-  tables found by SQLAlchemy's inspector. A PostgreSQL backend (its errors mapped by
-  SQLSTATE) takes its place for `postgresql://` URLs.
+  tables found by SQLAlchemy's inspector.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.store.urls import hide_password, scrub, url_scheme
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -90,23 +93,66 @@ class Backend(Protocol):
         """One write transaction, committed when the block ends, rolled back if it raises;
         no other writer can change the store between its first read and its commit."""
 
+    integrity_skipped: tuple[str, ...]
+    """The database checks `gmsc doctor` cannot make on this kind of database."""
+
     def reads_of(self, conn: Connection) -> Reads:
         """The SELECTs of a write transaction."""
 
-    def failure(self, exc: BaseException) -> EnvironmentFailure | None:
-        """The environment failure a database error means; None if it is not one."""
+    def insert_many(self, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+        """Insert rows (mappings of column to value, all with the same columns) into
+        `table` (a SQLAlchemy Table) by the database's fastest bulk path."""
+
+    def failure(self, exc: BaseException, *, writing: bool = False) -> EnvironmentFailure | None:
+        """The environment failure a database error means; None if it is not one.
+        `writing` tells whether it came from a write transaction."""
+
+
+NOT_A_FILE_HINT = "name a file (a path, or sqlite:///PATH), or a postgresql:// URL"
 
 
 def backend_for(db: str | None) -> Backend:
-    """The backend for a `--db` value: a path or `sqlite:///PATH` is a SQLite file, any
-    other URL goes through SQLAlchemy; None is the default file."""
-    if not db:
+    """The backend for a `--db` value: a path or `sqlite:///PATH` is a SQLite file, a
+    `postgresql://` or `postgres://` URL a PostgreSQL database, any other SQLAlchemy URL
+    goes through SQLAlchemy; None is the default file. A path is taken as written."""
+    if db is None:
         return SqliteBackend(default_path())
-    scheme, separator, rest = db.partition("://")
-    if not separator:
+    if not db:
+        raise EnvironmentFailure("the store's name is empty", hint=NOT_A_FILE_HINT)
+    if db == ":memory:" or db.startswith("file:"):
+        raise EnvironmentFailure(
+            f"{db!r} is not a store gmsc can keep: an in-memory database or a SQLite URI "
+            "filename is lost or read-only",
+            hint=NOT_A_FILE_HINT,
+        )
+    scheme = url_scheme(db)
+    if scheme is None:
         return SqliteBackend(Path(db).expanduser())
-    if scheme == "sqlite" and rest.startswith("/") and len(rest) > 1:
-        return SqliteBackend(Path(rest[1:]))
+    dialect, driver = scheme
+    rest = db.partition("://")[2]
+    if dialect == "sqlite":
+        if not rest.startswith("/") or len(rest) == 1:
+            raise EnvironmentFailure(
+                f"{db!r} is an in-memory database: what gmsc writes there is lost at once",
+                hint=NOT_A_FILE_HINT,
+            )
+        if "?" in rest:
+            raise EnvironmentFailure(
+                f"{db!r}: gmsc takes no options in a sqlite URL",
+                hint="name the file by its path (a path is taken as written, '?' and all)",
+            )
+        # A driver-qualified URL (sqlite+pysqlite:///...) asks for SQLAlchemy's own way.
+        return UrlBackend(db) if driver else SqliteBackend(Path(rest[1:]))
+    if dialect in ("postgresql", "postgres"):
+        if driver not in ("", "psycopg"):
+            raise EnvironmentFailure(
+                f"gmsc reaches PostgreSQL through psycopg 3, not {driver}: "
+                f"{hide_password(db)}",
+                hint="write the URL as postgresql://... (pip install 'gmsc[postgres]')",
+            )
+        from gmsc_cli.store.postgres import PostgresBackend
+
+        return PostgresBackend(db)
     return UrlBackend(db)
 
 
@@ -233,8 +279,25 @@ class _ConnectionReads:
         return _SqliteReads(raw).integrity()
 
 
+def _executemany(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Rows through the driver's executemany, skipping SQLAlchemy's per-row processing
+    (for 100,000 entries that costs more than SQLite's own work)."""
+    from sqlalchemy import insert
+
+    if not rows:
+        return
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    if compiled.positional:
+        keys = list(compiled.positiontup or [])
+        conn.exec_driver_sql(str(compiled), [tuple(row[k] for k in keys) for row in rows])
+    else:
+        conn.exec_driver_sql(str(compiled), rows)
+
+
 class SqliteBackend:
     """A store in a SQLite file."""
+
+    integrity_skipped: tuple[str, ...] = ()
 
     def __init__(self, path: Path) -> None:
         self.path: Path | None = path
@@ -281,7 +344,16 @@ class SqliteBackend:
                 f"cannot create the directory of the store {self.where}: {exc.strerror or exc}",
                 hint="choose another place with --db or GMSC_DB",
             ) from None
-        engine = create_engine(self.url, connect_args={"timeout": busy_seconds()})
+        from sqlalchemy.pool import NullPool
+
+        file, seconds = str(self.file), busy_seconds()
+        # The driver opens the file by its path: a URL would be decoded ('%42' is 'B') and
+        # cut at '?' or '#', and a path is taken as written.
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(file, timeout=seconds),
+            poolclass=NullPool,
+        )
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -316,6 +388,10 @@ class SqliteBackend:
         """The write transaction's SELECTs."""
         return _ConnectionReads(conn, sqlite=True)
 
+    def insert_many(self, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+        """One executemany through the driver."""
+        _executemany(conn, table, rows)
+
     def recover(self) -> None:
         """Roll back what a killed or failed writer left in the store's rollback journal.
 
@@ -337,7 +413,7 @@ class SqliteBackend:
         except sqlite3.Error:
             pass  # the read that follows reports what is wrong
 
-    def failure(self, exc: BaseException) -> EnvironmentFailure | None:
+    def failure(self, exc: BaseException, *, writing: bool = False) -> EnvironmentFailure | None:
         """SQLite's errors by result code, directly or wrapped by SQLAlchemy."""
         orig = getattr(exc, "orig", exc)
         if isinstance(orig, sqlite3.Error):
@@ -353,10 +429,14 @@ class SqliteBackend:
 class UrlBackend:
     """A store in a database that SQLAlchemy reaches by URL, read and written through it."""
 
+    integrity_skipped: tuple[str, ...] = (
+        "skipped: the database's own checks are left to its server",
+    )
+
     def __init__(self, url: str) -> None:
         self.url = url
         self.path: Path | None = None
-        self.where = url
+        self.where = hide_password(url)
 
     def _engine(self) -> Engine:
         from sqlalchemy import create_engine
@@ -398,12 +478,17 @@ class UrlBackend:
         """The transaction's SELECTs."""
         return _ConnectionReads(conn, sqlite=conn.dialect.name == "sqlite")
 
-    def failure(self, exc: BaseException) -> EnvironmentFailure | None:
+    def insert_many(self, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+        """One executemany through the driver."""
+        _executemany(conn, table, rows)
+
+    def failure(self, exc: BaseException, *, writing: bool = False) -> EnvironmentFailure | None:
         """A driver's error by its code where gmsc knows the driver (SQLite), else as
-        SQLAlchemy words it."""
+        SQLAlchemy words it (without the URL's password)."""
         orig = getattr(exc, "orig", exc)
         if isinstance(orig, sqlite3.Error):
             return sqlite_failure(orig, self.where)
         if type(exc).__module__.startswith("sqlalchemy"):
-            return EnvironmentFailure(f"the store {self.where} failed: {exc}")
+            text = scrub(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, self.url)
+            return EnvironmentFailure(f"the store {self.where} failed: {text}")
         return None

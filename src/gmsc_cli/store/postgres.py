@@ -1,0 +1,321 @@
+"""A store in a PostgreSQL database, shared by a team.
+
+- The URL is handed to libpq as written (only the scheme is normalised), so libpq's own
+  ways to find credentials and options all work: PGPASSWORD, ~/.pgpass (PGPASSFILE),
+  PGSERVICE and pg_service.conf (`postgresql:///?service=ledger`), `sslmode=`...
+- Reads go through psycopg directly, in one `REPEATABLE READ, READ ONLY` transaction: a
+  concurrent import is seen wholly or not at all, and no SQLAlchemy is imported (the
+  SQLite read path likewise uses the standard library's sqlite3).
+- Writes go through SQLAlchemy on psycopg, in one transaction whose first statement takes
+  a transaction-scoped advisory lock (`pg_advisory_xact_lock(LOCK_KEY)`): writers, and the
+  creation of the schema, are serialised; the wait is bounded by `lock_timeout`
+  (GMSC_BUSY_TIMEOUT). The lock ends with the transaction, so a killed writer never
+  leaves it behind. Entries are written with `COPY`.
+- The driver's and the server's errors are mapped by SQLSTATE (its class, or the exact
+  code where a class holds several meanings) to one-line messages and exit 3.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.store.urls import hide_password, scrub
+
+if TYPE_CHECKING:
+    import psycopg
+    from sqlalchemy.engine import Connection
+
+LOCK_KEY = 0x676D7363
+"""The advisory lock every gmsc write transaction takes first ("gmsc" in ASCII)."""
+
+INSTALL_HINT = "pip install 'gmsc[postgres]'"
+
+CONNECT_SECONDS = 10
+"""libpq's connect_timeout when neither the URL nor PGCONNECT_TIMEOUT sets one."""
+
+_BUSY = (
+    "the store {where} is busy: another gmsc is writing to it",
+    "store busy, try again (waited {seconds:g} s; GMSC_BUSY_TIMEOUT sets the wait)",
+)
+_CONNECTION = (
+    "cannot reach the store {where} ({text})",
+    "check that the server runs, and the host, port and database of the URL "
+    "(or PGHOST, PGPORT, PGSERVICE); nothing was changed",
+)
+
+PG_MESSAGES: dict[str, tuple[str, str]] = {
+    # exact codes first, then classes (the first two characters)
+    "42501": (
+        "this role cannot {action} the store (permission denied)",
+        "the store {where}: {action} needs a role granted it (the README's GRANT lines); "
+        "nothing was changed",
+    ),
+    "55P03": _BUSY,
+    "57014": (
+        "the store {where} did not answer in time: the server cancelled a statement ({text})",
+        "the server's statement_timeout ended it; nothing was changed; try again, or ask for "
+        "a longer timeout",
+    ),
+    "25006": (
+        "the store {where} is on a read-only server ({text})",
+        "point --db at the primary server to write; nothing was changed",
+    ),
+    "3D000": (
+        "the database of the store {where} does not exist ({text})",
+        "create it (createdb, or CREATE DATABASE), or correct the URL",
+    ),
+    "08": _CONNECTION,
+    "57": (
+        "the store {where} closed the connection: its server is stopping or restarting ({text})",
+        "try again in a moment; nothing was changed",
+    ),
+    "28": (
+        "the store {where} refused the login ({text})",
+        "check the user and its password: PGPASSWORD, ~/.pgpass (PGPASSFILE) or a service "
+        "file (PGSERVICE)",
+    ),
+    "53": (
+        "the server of the store {where} is out of resources ({text})",
+        "it lacks disk, memory or connections; nothing was changed; ask its administrator",
+    ),
+    "40": (
+        "another transaction got in the way on the store {where} ({text})",
+        "try again; nothing was changed",
+    ),
+    "23": (
+        "the store {where} refused a write that breaks its constraints ({text})",
+        "gmsc doctor checks the store; something other than gmsc may have changed it",
+    ),
+    "42": (
+        "the store {where} is not as gmsc expects ({text})",
+        "gmsc doctor checks it; was it changed by hand?",
+    ),
+    "XX": (
+        "the server of the store {where} reports damage ({text})",
+        "ask its administrator; nothing was changed",
+    ),
+    "58": (
+        "the server of the store {where} failed ({text})",
+        "ask its administrator; nothing was changed",
+    ),
+}
+"""What a SQLSTATE means to a user: the message and the hint (exit 3 for all of them)."""
+
+_OTHER = ("the store {where} failed (SQLSTATE {code}: {text})", "nothing was changed")
+
+
+def meaning(code: str | None) -> tuple[str, str]:
+    """The entry of PG_MESSAGES for a SQLSTATE; an error without one (libpq could not
+    connect, or lost the connection) is a connection failure."""
+    if code is None:
+        return _CONNECTION
+    return PG_MESSAGES.get(code) or PG_MESSAGES.get(code[:2]) or _OTHER
+
+
+def driver() -> Any:
+    """The psycopg module, or an environment failure naming the extra to install."""
+    try:
+        import psycopg
+    except ImportError:
+        raise EnvironmentFailure(
+            "the store is a PostgreSQL database, and gmsc's PostgreSQL driver (psycopg) "
+            "is not installed",
+            hint=INSTALL_HINT,
+        ) from None
+    return psycopg
+
+
+def _error_text(exc: BaseException) -> str:
+    """The first line of what the server or libpq said."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None) if diag is not None else None
+    text = primary or str(exc) or type(exc).__name__
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return first.removeprefix("connection failed: ").strip()
+
+
+class _PgReads:
+    """The SELECTs of a psycopg connection, in its current transaction."""
+
+    def __init__(self, con: psycopg.Connection[Any]) -> None:
+        self.con = con
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        """The rows as mappings."""
+        cursor = self.con.execute(sql)
+        names = [column.name for column in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def table_names(self) -> set[str]:
+        """The tables of the schema the store lives in (the first of search_path)."""
+        rows = self.con.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()"
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def integrity(self) -> list[str]:
+        """The constraints the schema declares, present and validated, and no row that a
+        foreign key would refuse (a constraint dropped or disabled by hand)."""
+        from sqlmodel import SQLModel
+
+        import gmsc_cli.store.tables  # noqa: F401  (the table models fill the metadata)
+
+        present: dict[str, set[str]] = {}
+        for table, kind, validated in self.con.execute(
+            "SELECT conrelid::regclass::text, contype, convalidated FROM pg_constraint"
+            " WHERE connamespace = current_schema()::regnamespace AND contype IN ('p', 'f')"
+        ).fetchall():
+            present.setdefault(table.rsplit(".", 1)[-1].strip('"'), set()).add(
+                kind if validated else f"{kind}?"
+            )
+        problems = []
+        for table in SQLModel.metadata.sorted_tables:
+            kinds = present.get(table.name, set())
+            if "p" not in kinds:
+                problems.append(f"table {table.name} has no primary key")
+            if table.foreign_keys and "f" not in kinds:
+                problems.append(f"table {table.name} has lost its foreign keys")
+            if {"p?", "f?"} & kinds:
+                problems.append(f"a constraint of table {table.name} is not validated")
+            for fk in sorted(table.foreign_keys, key=lambda fk: fk.parent.name):
+                parent, column = fk.column.table.name, fk.column.name
+                orphans = self.con.execute(
+                    f"SELECT count(*) FROM {table.name} t WHERE t.{fk.parent.name} IS NOT NULL"
+                    f" AND NOT EXISTS (SELECT 1 FROM {parent} p"
+                    f" WHERE p.{column} = t.{fk.parent.name})"
+                ).fetchone()
+                if orphans and orphans[0]:
+                    problems.append(
+                        f"{orphans[0]} row(s) of {table.name} point at a missing {parent}"
+                    )
+        return problems
+
+
+class PostgresBackend:
+    """A store in a PostgreSQL database, reached through psycopg 3."""
+
+    integrity_skipped: tuple[str, ...] = (
+        "skipped (SQLite only): PRAGMA integrity_check of the file's pages; "
+        "the server keeps its own pages",
+    )
+
+    def __init__(self, url: str) -> None:
+        rest = url.partition("://")[2]
+        self.conninfo = "postgresql://" + rest
+        """The URL as libpq reads it (libpq knows postgresql:// and postgres://)."""
+        self.url = "postgresql+psycopg://" + rest
+        self.path: Path | None = None
+        self.where = hide_password(self.conninfo)
+        self._db = url
+
+    def _connect(self, **options: Any) -> psycopg.Connection[Any]:
+        pg = driver()
+        if "connect_timeout" not in self.conninfo and not os.environ.get("PGCONNECT_TIMEOUT"):
+            options["connect_timeout"] = CONNECT_SECONDS
+        if "application_name" not in self.conninfo and not os.environ.get("PGAPPNAME"):
+            options["application_name"] = "gmsc"
+        connection: psycopg.Connection[Any] = pg.connect(self.conninfo, **options)
+        return connection
+
+    def exists(self) -> bool:
+        """The database has gmsc's tables."""
+        with self._connect(autocommit=True) as con:
+            return "gmsc_meta" in _PgReads(con).table_names()
+
+    @contextmanager
+    def reading(self, *, timeout: float | None = None) -> Iterator[_PgReads]:
+        """One `REPEATABLE READ, READ ONLY` transaction: one snapshot for every read."""
+        from gmsc_cli.store.backend import busy_seconds
+
+        seconds = busy_seconds() if timeout is None else timeout
+        with self._connect(autocommit=True) as con:
+            con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            con.execute(f"SET LOCAL lock_timeout = {_milliseconds(seconds)}")
+            yield _PgReads(con)
+            con.execute("COMMIT")
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One transaction that first takes gmsc's advisory lock, waiting up to
+        GMSC_BUSY_TIMEOUT for another writer to commit."""
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        from gmsc_cli.store.backend import busy_seconds
+
+        driver()  # the missing driver is named before SQLAlchemy looks for it
+        seconds = busy_seconds()
+        engine = create_engine("postgresql+psycopg://", creator=self._connect, poolclass=NullPool)
+        try:
+            with engine.begin() as conn:
+                if seconds == 0:
+                    # lock_timeout 0 would wait for ever: a zero wait only tries.
+                    taken = conn.exec_driver_sql(
+                        f"SELECT pg_try_advisory_xact_lock({LOCK_KEY})"
+                    ).scalar()
+                    if not taken:
+                        raise EnvironmentFailure(
+                            _BUSY[0].format(where=self.where),
+                            hint=_BUSY[1].format(seconds=seconds),
+                        )
+                else:
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_milliseconds(seconds)}")
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+                yield conn
+        finally:
+            engine.dispose()
+
+    def reads_of(self, conn: Connection) -> _PgReads:
+        """The write transaction's SELECTs, straight through its psycopg connection."""
+        return _PgReads(conn.connection.driver_connection)  # type: ignore[arg-type]
+
+    def insert_many(self, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+        """Rows of one table through `COPY ... FROM STDIN`: the fastest bulk path."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        raw: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
+        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
+
+    def failure(self, exc: BaseException, *, writing: bool = False) -> EnvironmentFailure | None:
+        """psycopg's and the server's errors by SQLSTATE, directly or wrapped by
+        SQLAlchemy; the message never holds a password."""
+        orig = getattr(exc, "orig", None) or exc
+        if type(orig).__module__.split(".")[0] == "psycopg":
+            import psycopg
+
+            if isinstance(orig, psycopg.Error):
+                from gmsc_cli.store.backend import busy_seconds
+
+                code = orig.sqlstate
+                message, hint = meaning(code)
+                values = {
+                    "where": self.where,
+                    "text": scrub(_error_text(orig), self._db),
+                    "code": code,
+                    "action": "write" if writing else "read",
+                    "seconds": busy_seconds(),
+                }
+                return EnvironmentFailure(
+                    scrub(message.format(**values), self._db),
+                    hint=scrub(hint.format(**values), self._db),
+                )
+        if type(exc).__module__.startswith("sqlalchemy"):
+            return EnvironmentFailure(
+                f"the store {self.where} failed: {scrub(_error_text(exc), self._db)}"
+            )
+        return None
+
+
+def _milliseconds(seconds: float) -> str:
+    """A timeout for SET, in milliseconds (at least 1: 0 would mean no timeout)."""
+    return f"'{max(1, round(seconds * 1000))}ms'"
