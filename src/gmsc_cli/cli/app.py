@@ -33,6 +33,7 @@ from gmsc_cli.cli.output import (
     write_text,
 )
 from gmsc_cli.errors import ExitStatus, GmscError
+from gmsc_cli.i18n import Language, choose, set_language
 
 
 @dataclass(slots=True)
@@ -122,8 +123,20 @@ def main_options(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            envvar="GMSC_LANG",
+            help="The language of what people read: en or id. "
+            "Default: GMSC_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG).",
+            show_default=False,
+            case_sensitive=False,
+        ),
+    ] = None,
 ) -> None:
     """Keep the ledger of the GMSC cohorts: validate data files, import them, report totals."""
+    set_language(choose(lang, os.environ))
     ctx.obj = Options(db=db, traceback=traceback)
 
 
@@ -498,7 +511,10 @@ def _complete_without_prefix_filter(command: Any) -> None:
 
 
 def main() -> None:
-    """The console script `gmsc`."""
+    """The console script `gmsc` (cli/entry.py chooses the language first)."""
+    from gmsc_cli.cli.helptexts import translate_help
+
     command = typer.main.get_command(app)
+    translate_help(command)
     _complete_without_prefix_filter(command)
     command(prog_name="gmsc")
