@@ -96,6 +96,13 @@ def lang_in_argv(argv: Sequence[str]) -> str | None:
     return None
 
 
+def grouped(value: int) -> str:
+    """A whole number with thousands separators in every language: 20,971,520 in English,
+    20.971.520 in Indonesian (sizes and limits in messages)."""
+    text = f"{value:,}"
+    return text if _language is Language.en else text.replace(",", ".")
+
+
 def number(value: int | float) -> str:
     """A number as people read it in the current language: 1,234 and 12.5 in English
     (Python's own digits, unchanged), 1.234 and 12,5 in Indonesian. Never for JSON or CSV."""
