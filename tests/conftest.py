@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gmsc_cli.cli.app import app
+from gmsc_cli.i18n import Language, set_language
 
 # A real PostgreSQL server for the store's tests: the pg_server and pg_url fixtures.
 pytest_plugins = ["pg_server"]
@@ -28,7 +29,12 @@ def isolated_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    # English unless a test asks for another language, whatever the machine's locale.
+    monkeypatch.delenv("GMSC_LANG", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     yield db
+    set_language(Language.en)  # a test that called a view in Indonesian leaves English
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Run the command line as ``python -m gmsc_cli``."""
 
-from gmsc_cli.cli.app import main
+from gmsc_cli.cli.entry import main
 
 main()

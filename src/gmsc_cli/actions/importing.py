@@ -11,6 +11,7 @@ from gmsc_cli.domain.findings import Findings, Severity
 from gmsc_cli.domain.plan import Plan, plan_import
 from gmsc_cli.errors import DataError
 from gmsc_cli.format1.reader import load_all
+from gmsc_cli.i18n import N_, _, ngettext, number
 
 if TYPE_CHECKING:
     from gmsc_cli.store.store import Store
@@ -37,13 +38,16 @@ class ImportOutcome:
 
 
 def refuse_if_failed(findings: Findings, what: str) -> None:
-    """Refuse the import when `findings` has errors; `what` is the subject and its verb."""
+    """Refuse the import when `findings` has errors; `what` is the subject and its verb
+    ("the files have"), in English and marked with N_(): it is translated here."""
     if findings.failed():
         errors = findings.count_of(Severity.ERROR)
         raise ImportRefused(
-            f"{what} {errors} error{'s' if errors != 1 else ''}",
+            ngettext("{what} {count} error", "{what} {count} errors", errors).format(
+                what=_(what), count=number(errors)
+            ),
             _notable(findings),
-            hint="run gmsc validate on the files for every finding; the store is unchanged",
+            hint=_("run gmsc validate on the files for every finding; the store is unchanged"),
         )
 
 
@@ -69,18 +73,20 @@ def import_files(
     transaction (nothing with `dry_run`); refuse on errors or conflicts."""
     findings = Findings()
     incoming = load_all(sources, findings, progress.reading if progress is not None else None)
-    refuse_if_failed(findings, "the files have")
+    refuse_if_failed(findings, N_("the files have"))
     with store.writing() as tx:
         plan = plan_import(tx.stored, incoming, replace=replace)
         for conflict in plan.conflicts:
             findings.error(
                 "cohort-conflict",
                 conflict.at("year"),
-                f"cohort {conflict.year} is already in the store with different content",
-                "import with --replace to replace it (gmsc export shows the stored one)",
+                _("cohort {year} is already in the store with different content").format(
+                    year=conflict.year
+                ),
+                _("import with --replace to replace it (gmsc export shows the stored one)"),
             )
         after = check(plan.result, findings)
-        refuse_if_failed(findings, "the import has")
+        refuse_if_failed(findings, N_("the import has"))
         if not dry_run:
             tx.write(plan, sources, on_write=progress.writing if progress is not None else None)
         return ImportOutcome(plan, compute(tx.stored), after, _notable(findings), dry_run)

@@ -34,6 +34,7 @@ from gmsc_cli.cli.output import (
     write_text,
 )
 from gmsc_cli.errors import ExitStatus, GmscError
+from gmsc_cli.i18n import Language, choose, set_language
 
 
 @dataclass(slots=True)
@@ -140,6 +141,17 @@ def main_options(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            envvar="GMSC_LANG",
+            help="The language of what people read: en or id. "
+            "Default: GMSC_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG).",
+            show_default=False,
+            case_sensitive=False,
+        ),
+    ] = None,
 ) -> None:
     """Keep the ledger of the GMSC cohorts: validate data files, import them, report totals."""
     if db == "" or (db is None and os.environ.get("GMSC_DB") == ""):
@@ -147,6 +159,7 @@ def main_options(
             "is empty: name a file or a postgresql:// URL, or unset it for the default store",
             param_hint="'--db' / GMSC_DB",
         )
+    set_language(choose(lang, os.environ))
     ctx.obj = Options(db=db, traceback=traceback)
 
 
@@ -692,7 +705,10 @@ def _complete_without_prefix_filter(command: Any) -> None:
 
 
 def main() -> None:
-    """The console script `gmsc`."""
+    """The console script `gmsc` (cli/entry.py chooses the language first)."""
+    from gmsc_cli.cli.helptexts import translate_help
+
     command = typer.main.get_command(app)
+    translate_help(command)
     _complete_without_prefix_filter(command)
     command(prog_name="gmsc")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gmsc_cli.domain.arithmetic import Totals, compute, cumulative_declared_through, in_year_order
 from gmsc_cli.domain.findings import Findings, Pos
 from gmsc_cli.domain.model import Ledger
+from gmsc_cli.i18n import _, number
 
 
 def check(ledger: Ledger, findings: Findings) -> Totals:
@@ -15,12 +16,15 @@ def check(ledger: Ledger, findings: Findings) -> Totals:
         if cohort.year in first_year:
             first = first_year[cohort.year]
             # Files given together form one ledger: name the other file when it is one.
-            where = f"line {first.line}" if first.file == cohort.pos.file else str(first)
+            if first.file == cohort.pos.file:
+                where = _("the first is at line {line}").format(line=first.line)
+            else:
+                where = _("the first is at {position}").format(position=first)
             findings.error(
                 "duplicate-cohort",
                 cohort.at("year"),
-                f"cohort {cohort.year} appears twice in the ledger",
-                f"the first is at {where}" if first.file else "merge the two into one cohort",
+                _("cohort {year} appears twice in the ledger").format(year=cohort.year),
+                where if first.file else _("merge the two into one cohort"),
             )
         else:
             first_year[cohort.year] = cohort.at("year")
@@ -30,8 +34,10 @@ def check(ledger: Ledger, findings: Findings) -> Totals:
                 findings.error(
                     "duplicate-region",
                     entry.pos,
-                    f"{entry.name} ({entry.code}) is listed twice in cohort {cohort.year}",
-                    f"the first is at line {first_entry[entry.code]}; keep one",
+                    _("{name} ({code}) is listed twice in cohort {year}").format(
+                        name=entry.name, code=entry.code, year=cohort.year
+                    ),
+                    _("the first is at line {line}; keep one").format(line=first_entry[entry.code]),
                 )
             else:
                 first_entry[entry.code] = entry.pos.line
@@ -45,10 +51,15 @@ def check(ledger: Ledger, findings: Findings) -> Totals:
             findings.error(
                 "over-declared",
                 cohort.at("declared"),
-                f"cohort {row.year} has {row.participants} participants but declares "
-                f"{row.declared}",
-                "correct 'declared', or mark entries that did not take part as disputed "
-                "or withdrawn",
+                _("cohort {year} has {participants} participants but declares {declared}").format(
+                    year=row.year,
+                    participants=number(row.participants),
+                    declared=number(row.declared),
+                ),
+                _(
+                    "correct 'declared', or mark entries that did not take part as disputed "
+                    "or withdrawn"
+                ),
             )
         # Evidence against an official figure is reported, not refused; a cohort without
         # 'declared' has no declared repeats to check.
@@ -56,21 +67,37 @@ def check(ledger: Ledger, findings: Findings) -> Totals:
             row.repeats > row.declared_repeats
             or (row.unlisted == 0 and row.repeats < row.declared_repeats)
         ):
-            named = ", ".join(row.repeat_codes) or "none"
+            named = ", ".join(row.repeat_codes) or _("none")
             findings.warning(
                 "repeats-mismatch",
                 cohort.at("declared_repeats"),
-                f"cohort {row.year} declares {row.declared_repeats} repeat participants "
-                f"but its list has {row.repeats} ({named})",
-                "check 'declared_repeats' and the statuses of earlier cohorts; "
-                "gmsc reconcile lists the tension",
+                _(
+                    "cohort {year} declares {declared} repeat participants "
+                    "but its list has {repeats} ({named})"
+                ).format(
+                    year=row.year,
+                    declared=number(row.declared_repeats),
+                    repeats=number(row.repeats),
+                    named=named,
+                ),
+                _(
+                    "check 'declared_repeats' and the statuses of earlier cohorts; "
+                    "gmsc reconcile lists the tension"
+                ),
             )
         if row.unlisted:
             findings.info(
                 "incomplete-cohort",
                 cohort.at("regions"),
-                f"cohort {row.year} names {row.participants} of its {row.declared} declared "
-                f"members ({row.unlisted} unlisted)",
+                _(
+                    "cohort {year} names {named} of its {declared} declared members "
+                    "({unlisted} unlisted)"
+                ).format(
+                    year=row.year,
+                    named=number(row.participants),
+                    declared=number(row.declared or 0),
+                    unlisted=number(row.unlisted),
+                ),
             )
     for total in ledger.published:
         expected = cumulative_declared_through(totals, total.through)
@@ -78,8 +105,12 @@ def check(ledger: Ledger, findings: Findings) -> Totals:
             findings.error(
                 "published-mismatch",
                 total.pos,
-                f"the published total through {total.through} is {total.unique}, but the "
-                f"cohorts' declared figures add up to {expected}",
-                "check the cohorts' 'declared' and 'declared_repeats', or the published figure",
+                _(
+                    "the published total through {year} is {unique}, but the "
+                    "cohorts' declared figures add up to {expected}"
+                ).format(
+                    year=total.through, unique=number(total.unique), expected=number(expected)
+                ),
+                _("check the cohorts' 'declared' and 'declared_repeats', or the published figure"),
             )
     return totals

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from gmsc_cli.domain.arithmetic import CohortFigures, figures
 from gmsc_cli.domain.history import CohortHistory, Counted, History, Membership
 from gmsc_cli.domain.model import Ledger
+from gmsc_cli.i18n import _, ngettext, number
 
 TENSION_KINDS = (
     "withdrawn-reappears",
@@ -108,7 +109,9 @@ def _noted(m: Membership, later: tuple[int, ...] = ()) -> Noted:
 
 def _names(names: dict[str, str], codes: list[str] | tuple[str, ...]) -> str:
     shown = [f"{names[code]} ({code})" for code in codes]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    if len(shown) == 1:
+        return shown[0]
+    return _("{names} and {last}").format(names=", ".join(shown[:-1]), last=shown[-1])
 
 
 def _bridge(
@@ -161,12 +164,22 @@ def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tensi
                     "withdrawn-reappears",
                     bridge.year,
                     codes,
-                    f"{_names(names, codes)} withdrew from the {bridge.year} cohort and "
-                    f"took part later ({', '.join(map(str, later))}), counted as new there; "
-                    f"the {bridge.year} cohort has {bridge.unlisted} slot"
-                    f"{'' if bridge.unlisted == 1 else 's'} without a named participant: "
-                    "if the withdrawn slots were not refilled, the official arithmetic counts "
-                    "these regions twice",
+                    ngettext(
+                        "{names} withdrew from the {year} cohort and took part later "
+                        "({later}), counted as new there; the {year} cohort has {unlisted} "
+                        "slot without a named participant: if the withdrawn slots were not "
+                        "refilled, the official arithmetic counts these regions twice",
+                        "{names} withdrew from the {year} cohort and took part later "
+                        "({later}), counted as new there; the {year} cohort has {unlisted} "
+                        "slots without a named participant: if the withdrawn slots were not "
+                        "refilled, the official arithmetic counts these regions twice",
+                        bridge.unlisted,
+                    ).format(
+                        names=_names(names, codes),
+                        year=bridge.year,
+                        later=", ".join(map(str, later)),
+                        unlisted=number(bridge.unlisted),
+                    ),
                 )
             )
         repeats = tuple(sorted(m.code for m in cohort.counted(Counted.REPEAT)))
@@ -176,11 +189,20 @@ def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tensi
                     "repeats-beyond-declared",
                     bridge.year,
                     repeats,
-                    f"cohort {bridge.year} declares {bridge.repeats_declared} repeat "
-                    f"participants but the evidence identifies {bridge.repeats_identified}; "
-                    f"the official figure adds {bridge.repeats_beyond_declared} more distinct "
-                    f"region{'' if bridge.repeats_beyond_declared == 1 else 's'} than the "
-                    "lists support",
+                    ngettext(
+                        "cohort {year} declares {declared} repeat participants but the "
+                        "evidence identifies {identified}; the official figure adds {beyond} "
+                        "more distinct region than the lists support",
+                        "cohort {year} declares {declared} repeat participants but the "
+                        "evidence identifies {identified}; the official figure adds {beyond} "
+                        "more distinct regions than the lists support",
+                        bridge.repeats_beyond_declared,
+                    ).format(
+                        year=bridge.year,
+                        declared=number(bridge.repeats_declared),
+                        identified=number(bridge.repeats_identified),
+                        beyond=number(bridge.repeats_beyond_declared),
+                    ),
                 )
             )
         if bridge.repeats_unidentified and bridge.unlisted == 0:
@@ -189,9 +211,14 @@ def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tensi
                     "repeats-missing",
                     bridge.year,
                     repeats,
-                    f"cohort {bridge.year} is fully named but identifies "
-                    f"{bridge.repeats_identified} of its {bridge.repeats_declared} declared "
-                    "repeat participants",
+                    _(
+                        "cohort {year} is fully named but identifies {identified} of its "
+                        "{declared} declared repeat participants"
+                    ).format(
+                        year=bridge.year,
+                        identified=number(bridge.repeats_identified),
+                        declared=number(bridge.repeats_declared),
+                    ),
                 )
             )
         earlier = [m for m in cohort.with_status("disputed") if m.earlier]
@@ -202,10 +229,16 @@ def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tensi
                     "disputed-repeat",
                     bridge.year,
                     codes,
-                    f"{_names(names, codes)}, disputed in {bridge.year}, took part earlier "
-                    f"({', '.join(str(m.earlier[0]) for m in earlier)}): counted, it would be "
-                    f"repeat number {bridge.repeats_identified + 1} against the "
-                    f"{bridge.repeats_declared} declared",
+                    _(
+                        "{names}, disputed in {year}, took part earlier ({earlier}): counted, "
+                        "it would be repeat number {number} against the {declared} declared"
+                    ).format(
+                        names=_names(names, codes),
+                        year=bridge.year,
+                        earlier=", ".join(str(m.earlier[0]) for m in earlier),
+                        number=number(bridge.repeats_identified + 1),
+                        declared=number(bridge.repeats_declared),
+                    ),
                 )
             )
         probable = [m for m in cohort.counted(Counted.REPEAT) if m.entry.status == "probable"]
@@ -216,8 +249,9 @@ def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tensi
                     "probable-repeat",
                     bridge.year,
                     codes,
-                    f"{_names(names, codes)} counts among the {bridge.year} repeats on "
-                    "probable evidence only",
+                    _("{names} counts among the {year} repeats on probable evidence only").format(
+                        names=_names(names, codes), year=bridge.year
+                    ),
                 )
             )
         later_in = [
@@ -226,15 +260,20 @@ def _tensions(history: History, bridges: tuple[CohortBridge, ...]) -> list[Tensi
             if (years := tuple(y for y in history.participation.get(m.code, ()) if y > m.year))
         ]
         if later_in:
-            codes = tuple(m.code for m, _ in later_in)
+            codes = tuple(m.code for m, _years in later_in)
             found.append(
                 Tension(
                     "disputed-reappears",
                     bridge.year,
                     codes,
-                    f"{_names(names, codes)}, disputed in {bridge.year}, took part later "
-                    f"({', '.join(str(years[0]) for _, years in later_in)}): check that the "
-                    "year is right",
+                    _(
+                        "{names}, disputed in {year}, took part later ({later}): check that "
+                        "the year is right"
+                    ).format(
+                        names=_names(names, codes),
+                        year=bridge.year,
+                        later=", ".join(str(years[0]) for _m, years in later_in),
+                    ),
                 )
             )
     return found

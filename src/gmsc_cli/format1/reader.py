@@ -30,6 +30,7 @@ from gmsc_cli.format1.yamltree import (
     compose,
 )
 from gmsc_cli.format1.yamltree import shown as _shown
+from gmsc_cli.i18n import N_, _, grouped
 
 FORMAT_VERSION = spec.VERSION
 TOP_KEYS = spec.LEDGER.keys
@@ -41,7 +42,7 @@ LIMITS = Limits(
     max_depth=spec.MAX_DEPTH,
     max_aliases=spec.MAX_REFUSED_ALIASES,
     depth_hint=spec.DEPTH_HINT,
-    what="a ledger file",
+    what=N_("a ledger file"),
 )
 """How far a ledger file may go before the YAML itself is refused."""
 
@@ -59,8 +60,10 @@ def decode(name: str, data: bytes, findings: Findings) -> str | None:
         findings.error(
             "file-too-large",
             Pos(name, 1, 1),
-            f"the file has {len(data):,} bytes; a ledger file may have at most {MAX_FILE_BYTES:,}",
-            "split the ledger into several files (files given together form one ledger)",
+            _("the file has {size} bytes; a ledger file may have at most {limit}").format(
+                size=grouped(len(data)), limit=grouped(MAX_FILE_BYTES)
+            ),
+            _("split the ledger into several files (files given together form one ledger)"),
         )
         return None
     try:
@@ -72,8 +75,10 @@ def decode(name: str, data: bytes, findings: Findings) -> str | None:
         findings.error(
             "invalid-encoding",
             Pos(name, line, column),
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            "save the file as UTF-8",
+            _("the file is not UTF-8 text (byte 0x{byte:02x} at offset {offset})").format(
+                byte=data[exc.start], offset=exc.start
+            ),
+            _("save the file as UTF-8"),
         )
         return None
 
@@ -89,21 +94,23 @@ def _is_number(node: Scalar) -> bool:
 def _describe(node: Node) -> str:
     """What a value is, in a maintainer's words, for wrong-type messages."""
     if isinstance(node, Mapping):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(node, Sequence):
-        return "a list"
+        return _("a list")
     if isinstance(node, Converted):
-        return "a cohort"
+        return _("a cohort")
     value = node.value
     if value is None:
-        return "empty"
+        return _("empty")
     if isinstance(value, bool):
-        return f"the boolean {node.raw!r} (YAML reads yes/no/on/off/true/false as booleans)"
+        return _("the boolean {raw!r} (YAML reads yes/no/on/off/true/false as booleans)").format(
+            raw=node.raw
+        )
     if isinstance(value, int | float):
-        return f"the number {_shown(node.raw)}"
+        return _("the number {raw}").format(raw=_shown(node.raw))
     if isinstance(value, datetime | date):
-        return f"the date {_shown(node.raw)}"
-    return f"the text {node.raw!r}"
+        return _("the date {raw}").format(raw=_shown(node.raw))
+    return _("the text {raw!r}").format(raw=node.raw)
 
 
 class _Reader:
@@ -134,24 +141,31 @@ class _Reader:
 
     def fields(self, node: Mapping, shape: Shape) -> dict[str, Node]:
         """The known keys of a mapping; each unknown key is a finding with a suggestion."""
-        allowed, what = shape.keys, shape.name
+        allowed, what = shape.keys, _(shape.name)
         known: dict[str, Node] = {}
         for raw, (key, value) in node.items.items():
             if isinstance(key.value, str) and key.value in allowed:
                 known[key.value] = value
                 continue
             close = difflib.get_close_matches(raw, allowed, n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
-            message = f"unknown key '{_shown(raw)}' in {what}"
+            if close:
+                hint = _("did you mean '{key}'?").format(key=close[0])
+            else:
+                hint = _("allowed: {keys}").format(keys=", ".join(allowed))
+            message = _("unknown key '{key}' in {what}").format(key=_shown(raw), what=what)
             self.findings.error("unknown-field", key.pos, message, hint)
         return known
 
     def require(self, present: dict[str, Node], key: str, node: Mapping, shape: Shape) -> bool:
         """True when `key` was written; otherwise a missing-field finding."""
-        what = shape.name
         if key in present:
             return True
-        self.findings.error("missing-field", node.pos, f"{what} has no '{key}'", f"add '{key}:'")
+        self.findings.error(
+            "missing-field",
+            node.pos,
+            _("{what} has no '{key}'").format(what=_(shape.name), key=key),
+            _("add '{key}:'").format(key=key),
+        )
         return False
 
     def wrong_type(self, node: Node, what: str, expected: str, hint: str | None = None) -> None:
@@ -159,7 +173,12 @@ class _Reader:
         if isinstance(node, Scalar) and node.raw is ALIAS_RAW:
             return
         self.findings.error(
-            "wrong-type", node.pos, f"{what} must be {expected}, not {_describe(node)}", hint
+            "wrong-type",
+            node.pos,
+            _("{what} must be {expected}, not {found}").format(
+                what=what, expected=expected, found=_describe(node)
+            ),
+            hint,
         )
 
     def bound(self, limit: int | Bound | None) -> int:
@@ -182,9 +201,13 @@ class _Reader:
             or not isinstance(node.value, int)
         ):
             hint = None
-            if isinstance(node, Scalar) and isinstance(node.value, str):
-                hint = "write the number without quotes" if node.raw.strip().isdigit() else None
-            self.wrong_type(node, what, "a whole number", hint)
+            if (
+                isinstance(node, Scalar)
+                and isinstance(node.value, str)
+                and node.raw.strip().isdigit()
+            ):
+                hint = _("write the number without quotes")
+            self.wrong_type(node, what, _("a whole number"), hint)
             return None
         if not _DECIMAL.fullmatch(node.raw):
             # YAML 1.1 reads 0x7E7, 1:30 and 010 as numbers (2023, 90, 8): never what a
@@ -192,15 +215,19 @@ class _Reader:
             self.findings.error(
                 "invalid-value",
                 node.pos,
-                f"{what} is written {_shown(node.raw)!r}, which YAML reads as {node.value}",
-                "write whole numbers in plain decimal digits, without leading zeros",
+                _("{what} is written {raw!r}, which YAML reads as {value}").format(
+                    what=what, raw=_shown(node.raw), value=node.value
+                ),
+                _("write whole numbers in plain decimal digits, without leading zeros"),
             )
             return None
         if not low <= node.value <= high:
             self.findings.error(
                 "out-of-range",
                 node.pos,
-                f"{what} is {node.value}, outside {low}..{high}",
+                _("{what} is {value}, outside {low}..{high}").format(
+                    what=what, value=node.value, low=low, high=high
+                ),
             )
             return None
         return node.value
@@ -208,27 +235,29 @@ class _Reader:
     def text(self, node: Node, what: str) -> str | None:
         """A text value without control characters, of a sane length."""
         if not isinstance(node, Scalar) or not isinstance(node.value, str):
-            hint = "put it in quotes" if isinstance(node, Scalar) and node.raw else None
-            self.wrong_type(node, what, "text", hint)
+            hint = _("put it in quotes") if isinstance(node, Scalar) and node.raw else None
+            self.wrong_type(node, what, _("text"), hint)
             return None
         value = node.value
         if _CONTROL.search(value):
             self.findings.error(
                 "invalid-value",
                 node.pos,
-                f"{what} contains control characters",
-                "remove them",
+                _("{what} contains control characters").format(what=what),
+                _("remove them"),
             )
             return None
         if len(value) > spec.MAX_TEXT:
             self.findings.error(
                 "invalid-value",
                 node.pos,
-                f"{what} is {len(value):,} characters long; at most {spec.MAX_TEXT:,} are allowed",
+                _("{what} is {length} characters long; at most {limit} are allowed").format(
+                    what=what, length=grouped(len(value)), limit=grouped(spec.MAX_TEXT)
+                ),
             )
             return None
         if not value.strip():
-            self.findings.error("invalid-value", node.pos, f"{what} is blank")
+            self.findings.error("invalid-value", node.pos, _("{what} is blank").format(what=what))
             return None
         return value
 
@@ -237,10 +266,11 @@ class _Reader:
         if not isinstance(node, Sequence):
             hint = None
             if isinstance(node, Scalar) and isinstance(node.value, str):
-                hint = f'write it as a list: ["{_shown(node.raw)}"]'
-            self.wrong_type(node, what, "a list of texts", hint)
+                hint = _('write it as a list: ["{raw}"]').format(raw=_shown(node.raw))
+            self.wrong_type(node, what, _("a list of texts"), hint)
             return ()
-        values = (self.text(item, f"each of {what}") for item in node.items)
+        each = _("each of {what}").format(what=what)
+        values = (self.text(item, each) for item in node.items)
         return tuple(v for v in values if v is not None)
 
     def day(self, node: Node, what: str) -> date | None:
@@ -254,7 +284,7 @@ class _Reader:
                     return date.fromisoformat(value)
                 except ValueError:
                     pass
-        self.wrong_type(node, what, "a date written as YYYY-MM-DD")
+        self.wrong_type(node, what, _("a date written as YYYY-MM-DD"))
         return None
 
     # -- the document levels --
@@ -265,16 +295,16 @@ class _Reader:
             self.findings.error(
                 "empty-file",
                 Pos(self.name, 1, 1),
-                "the file holds no ledger (it is empty or only comments)",
-                "start it with 'version: 1' and a 'cohorts:' list",
+                _("the file holds no ledger (it is empty or only comments)"),
+                _("start it with 'version: 1' and a 'cohorts:' list"),
             )
             return Ledger()
         if not isinstance(root, Mapping):
             self.wrong_type(
                 root,
-                "the top level",
-                "a mapping with 'version' and 'cohorts'",
-                "see the data format in the README",
+                _("the top level"),
+                _("a mapping with 'version' and 'cohorts'"),
+                _("see the data format in the README"),
             )
             return Ledger()
         shape = spec.LEDGER
@@ -285,8 +315,12 @@ class _Reader:
                 self.findings.error(
                     "unsupported-version",
                     top["version"].pos,
-                    f"format version {version} is not one this gmsc reads",
-                    f"this gmsc reads format {FORMAT_VERSION}; upgrade gmsc",
+                    _("format version {version} is not one this gmsc reads").format(
+                        version=version
+                    ),
+                    _("this gmsc reads format {version}; upgrade gmsc").format(
+                        version=FORMAT_VERSION
+                    ),
                 )
         programme = self.text(top["programme"], "programme") if "programme" in top else None
         published: list[Published] = []
@@ -301,18 +335,20 @@ class _Reader:
                     if isinstance(cohort, Cohort):
                         cohorts.append(cohort)
             else:
-                self.wrong_type(node, "cohorts", "a list of cohorts")
+                self.wrong_type(node, "cohorts", _("a list of cohorts"))
         return Ledger(programme, tuple(published), tuple(cohorts))
 
     def published(self, node: Node) -> list[Published]:
         """The official running totals."""
         if not isinstance(node, Sequence):
-            self.wrong_type(node, "published", "a list of {through, unique, source}")
+            self.wrong_type(node, "published", _("a list of {through, unique, source}"))
             return []
         totals = []
         for item in node.items:
             if not isinstance(item, Mapping):
-                self.wrong_type(item, "a published total", "a mapping {through, unique, source}")
+                self.wrong_type(
+                    item, _("a published total"), _("a mapping {through, unique, source}")
+                )
                 continue
             shape = spec.PUBLISHED
             keys = self.fields(item, shape)
@@ -330,7 +366,7 @@ class _Reader:
     def cohort(self, node: Node) -> Cohort | None:
         """One cohort; None when its year is unusable (its entries are still checked)."""
         if not isinstance(node, Mapping):
-            self.wrong_type(node, "a cohort", "a mapping with 'year' and 'regions'")
+            self.wrong_type(node, _("a cohort"), _("a mapping with 'year' and 'regions'"))
             return None
         shape = spec.COHORT
         keys = self.fields(node, shape)
@@ -357,7 +393,7 @@ class _Reader:
                     if entry is not None:
                         entries.append(entry)
             elif not (isinstance(regions, Scalar) and regions.value is None):
-                self.wrong_type(regions, "regions", "a list of regions")
+                self.wrong_type(regions, "regions", _("a list of regions"))
         if year is None:
             return None
         field_pos = {key: value.pos for key, value in keys.items()}
@@ -379,11 +415,13 @@ class _Reader:
             if _is_number(node):
                 self.code_not_string(node)
                 return None
-            text = self.text(node, "a region")
+            text = self.text(node, _("a region"))
             named = self.region(node, text) if text is not None else None
             return Entry(named.code, named.name, pos=node.pos) if named else None
         if not isinstance(node, Mapping):
-            self.wrong_type(node, "a region", "a name, a code or a mapping with 'code'/'name'")
+            self.wrong_type(
+                node, _("a region"), _("a name, a code or a mapping with 'code'/'name'")
+            )
             return None
         shape = spec.ENTRY
         keys = self.fields(node, shape)
@@ -407,16 +445,18 @@ class _Reader:
                     self.findings.error(
                         "code-name-mismatch",
                         keys["name"].pos,
-                        f"code {region.code} is {region.name}, but the name says {said}",
-                        "correct the code or the name",
+                        _("code {code} is {name}, but the name says {said}").format(
+                            code=region.code, name=region.name, said=said
+                        ),
+                        _("correct the code or the name"),
                     )
                     region = None
         elif "code" not in keys:
             self.findings.error(
                 "missing-field",
                 node.pos,
-                "a region entry needs a 'code' or a 'name'",
-                "add 'code: \"NN.NN\"' (the Kemendagri code) or 'name:'",
+                _("a region entry needs a 'code' or a 'name'"),
+                _("add 'code: \"NN.NN\"' (the Kemendagri code) or 'name:'"),
             )
         status_field = shape.field("status")
         statuses = status_field.choices
@@ -429,8 +469,10 @@ class _Reader:
                 self.findings.error(
                     "invalid-value",
                     keys["status"].pos,
-                    f"status '{_shown(written)}' is not one of {', '.join(statuses)}",
-                    f"did you mean '{close[0]}'?" if close else None,
+                    _("status '{status}' is not one of {statuses}").format(
+                        status=_shown(written), statuses=", ".join(statuses)
+                    ),
+                    _("did you mean '{key}'?").format(key=close[0]) if close else None,
                 )
                 region = None
             elif written is not None:
@@ -446,8 +488,10 @@ class _Reader:
         self.findings.error(
             "code-not-string",
             node.pos,
-            f"the code {_shown(node.raw)} is read by YAML as the number {node.value!r}",
-            f'quote it: "{_shown(node.raw)}"',
+            _("the code {raw} is read by YAML as the number {value!r}").format(
+                raw=_shown(node.raw), value=node.value
+            ),
+            _('quote it: "{raw}"').format(raw=_shown(node.raw)),
         )
 
     def region(self, node: Node, text: str, *, expect_code: bool = False) -> Region | None:
@@ -456,8 +500,10 @@ class _Reader:
             self.findings.error(
                 "invalid-value",
                 node.pos,
-                f"code '{_shown(text)}' is not a Kemendagri kabupaten/kota code",
-                'write it as two digits, a dot and two digits, such as "73.22"',
+                _("code '{code}' is not a Kemendagri kabupaten/kota code").format(
+                    code=_shown(text)
+                ),
+                _('write it as two digits, a dot and two digits, such as "73.22"'),
             )
             return None
         found = self.resolve(text)
@@ -466,24 +512,32 @@ class _Reader:
                 self.findings.warning(
                     "legacy-code",
                     node.pos,
-                    f"code {found.legacy_code} is the pre-2022 code of {found.region.name}; "
-                    f"its code is now {found.region.code}",
-                    f'write "{found.region.code}"',
+                    _(
+                        "code {legacy} is the pre-2022 code of {name}; its code is now {code}"
+                    ).format(
+                        legacy=found.legacy_code, name=found.region.name, code=found.region.code
+                    ),
+                    _('write "{code}"').format(code=found.region.code),
                 )
             return found.region
         if found.candidates:
             self.findings.error(
                 "ambiguous-region",
                 node.pos,
-                f"'{_shown(text)}' is ambiguous: {found.candidate_list()}",
-                "write the full name (Kabupaten …/Kota …) or the code",
+                _("'{text}' is ambiguous: {candidates}").format(
+                    text=_shown(text), candidates=found.candidate_list()
+                ),
+                _("write the full name (Kabupaten …/Kota …) or the code"),
             )
             return None
-        what = "code" if _CODE.fullmatch(text.strip()) else "name"
+        if _CODE.fullmatch(text.strip()):
+            message = _("no kabupaten/kota has the code '{text}'")
+        else:
+            message = _("no kabupaten/kota has the name '{text}'")
         self.findings.error(
             "unknown-region",
             node.pos,
-            f"no kabupaten/kota has the {what} '{_shown(text)}'",
+            message.format(text=_shown(text)),
             found.did_you_mean(),
         )
         return None

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from gmsc_cli.domain.model import STATUSES
+from gmsc_cli.i18n import N_
 
 VERSION = 1
 """The format version this gmsc reads and writes."""
@@ -22,7 +23,7 @@ MAX_DEPTH = 50
 MAX_REFUSED_ALIASES = 1_000
 """After this many aliases a file is no longer read: each is an error already, and a
 file of nothing but aliases would otherwise make millions of findings."""
-DEPTH_HINT = "a ledger nests five levels at most: cohorts, a cohort, regions, an entry, sources"
+DEPTH_HINT = N_("a ledger nests five levels at most: cohorts, a cohort, regions, an entry, sources")
 """What a maintainer is told when a file nests too deeply."""
 
 MAX_TEXT = 10_000
@@ -112,7 +113,7 @@ class Shape:
 
 
 ENTRY = Shape(
-    "a region entry",
+    N_("a region entry"),
     (
         # Export writes both, so a reader sees the code and the canonical name.
         Field("code", Kind.CODE, written_empty=True),
@@ -125,7 +126,7 @@ ENTRY = Shape(
     shorthand="A name (Kabupaten Luwu Utara, Kota Palopo, Luwu Utara) or a code",
 )
 COHORT = Shape(
-    "a cohort",
+    N_("a cohort"),
     (
         Field("year", Kind.INTEGER, required=True, minimum=FIRST_YEAR, maximum=LAST_YEAR),
         Field("declared", Kind.INTEGER, minimum=0, maximum=Bound.REGIONS),
@@ -139,7 +140,7 @@ COHORT = Shape(
     ),
 )
 PUBLISHED = Shape(
-    "a published total",
+    N_("a published total"),
     (
         Field("through", Kind.INTEGER, required=True, minimum=FIRST_YEAR, maximum=LAST_YEAR),
         Field("unique", Kind.INTEGER, required=True, minimum=0, maximum=MAX_UNIQUE),
@@ -147,7 +148,7 @@ PUBLISHED = Shape(
     ),
 )
 LEDGER = Shape(
-    "the ledger",
+    N_("the ledger"),
     (
         Field(
             "version", Kind.INTEGER, required=True, minimum=0, maximum=MAX_VERSION, const=VERSION

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from gmsc_cli.domain.findings import Findings, Pos
+from gmsc_cli.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +177,7 @@ def compose(
     refused = 0
     plain_cache: dict[str, object] = {}
     max_depth = limits.max_depth
-    what = limits.what
+    what = _(limits.what)
 
     def at(mark: Any) -> Pos:
         return Pos(name, mark.line + 1, mark.column + 1)
@@ -215,8 +216,8 @@ def compose(
             findings.error(
                 "duplicate-key",
                 key.pos,
-                f"key '{shown(key.raw)}' appears twice in this mapping",
-                f"the first is at line {first.line}; keep one",
+                _("key '{key}' appears twice in this mapping").format(key=shown(key.raw)),
+                _("the first is at line {line}; keep one").format(line=first.line),
             )
         else:
             parent.items[key.raw] = (key, node)
@@ -225,8 +226,8 @@ def compose(
         findings.error(
             "nesting-too-deep",
             pos,
-            f"the data nests more than {max_depth} levels deep",
-            limits.depth_hint,
+            _("the data nests more than {depth} levels deep").format(depth=max_depth),
+            _(limits.depth_hint) if limits.depth_hint else None,
         )
 
     def refuse_anchor(event: Any) -> None:
@@ -234,8 +235,10 @@ def compose(
             findings.error(
                 "alias-not-allowed",
                 at(event.start_mark),
-                f"anchor '&{event.anchor}' is not allowed in {what}",
-                "write each value out in full",
+                _("anchor '&{anchor}' is not allowed in {what}").format(
+                    anchor=event.anchor, what=what
+                ),
+                _("write each value out in full"),
             )
 
     def refuse_tag(event: Any, allowed: Iterable[str]) -> bool:
@@ -245,8 +248,8 @@ def compose(
         findings.error(
             "wrong-type",
             at(event.start_mark),
-            f"YAML tag '{tag}' is not allowed in {what}",
-            "remove the tag",
+            _("YAML tag '{tag}' is not allowed in {what}").format(tag=tag, what=what),
+            _("remove the tag"),
         )
         return True
 
@@ -275,8 +278,10 @@ def compose(
                         findings.error(
                             "wrong-type",
                             at(mark),
-                            f"'{shown(event.value)}' does not fit its YAML tag '{event.tag}'",
-                            "remove the tag",
+                            _("'{value}' does not fit its YAML tag '{tag}'").format(
+                                value=shown(event.value), tag=event.tag
+                            ),
+                            _("remove the tag"),
                         )
                 else:
                     value = event.value
@@ -304,16 +309,19 @@ def compose(
                     findings.error(
                         "alias-not-allowed",
                         at(event.start_mark),
-                        f"more than {limits.max_aliases} aliases: the rest of the file "
-                        "was not read",
-                        "write each value out in full",
+                        _("more than {count} aliases: the rest of the file was not read").format(
+                            count=limits.max_aliases
+                        ),
+                        _("write each value out in full"),
                     )
                     return None
                 findings.error(
                     "alias-not-allowed",
                     at(event.start_mark),
-                    f"alias '*{event.anchor}' is not allowed in {what}",
-                    "write each value out in full",
+                    _("alias '*{anchor}' is not allowed in {what}").format(
+                        anchor=event.anchor, what=what
+                    ),
+                    _("write each value out in full"),
                 )
                 place(Scalar(None, ALIAS_RAW, event.start_mark, name))
             elif kind is yaml.DocumentStartEvent:
@@ -322,20 +330,25 @@ def compose(
                     findings.error(
                         "yaml-syntax",
                         at(event.start_mark),
-                        f"{what} holds one YAML document; this is a second one",
-                        "split the documents into separate files, or remove the '---'",
+                        _("{what} holds one YAML document; this is a second one").format(what=what),
+                        _("split the documents into separate files, or remove the '---'"),
                     )
                     return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = at(mark) if mark is not None else Pos(name, 1, 1)
-        problem = exc.problem or exc.context or "the YAML cannot be read"
+        problem = exc.problem or exc.context or _("the YAML cannot be read")
         if "maximum nesting depth" in problem:  # libyaml's own limit, met while scanning
             too_deep(pos)
             return None
         lines = text.splitlines()
         line = lines[pos.line - 1] if 0 < pos.line <= len(lines) else ""
-        findings.error("yaml-syntax", pos, f"YAML syntax: {problem}", _syntax_hint(problem, line))
+        findings.error(
+            "yaml-syntax",
+            pos,
+            _("YAML syntax: {problem}").format(problem=problem),
+            _syntax_hint(problem, line),
+        )
         return None
     except yaml.reader.ReaderError as exc:
         # A character YAML refuses (a NUL, U+FFFE): libyaml counts its position in UTF-8
@@ -346,10 +359,19 @@ def compose(
         before = text[:offset]
         pos = Pos(name, before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
         problem = f"unacceptable character #x{exc.character:04x}: {exc.reason}"
-        findings.error("yaml-syntax", pos, f"YAML syntax: {problem}", _syntax_hint(problem, ""))
+        findings.error(
+            "yaml-syntax",
+            pos,
+            _("YAML syntax: {problem}").format(problem=problem),
+            _syntax_hint(problem, ""),
+        )
         return None
     except yaml.YAMLError as exc:
-        findings.error("yaml-syntax", Pos(name, 1, 1), f"YAML syntax: {shown(str(exc))}")
+        findings.error(
+            "yaml-syntax",
+            Pos(name, 1, 1),
+            _("YAML syntax: {problem}").format(problem=shown(str(exc))),
+        )
         return None
     return root
 
@@ -357,13 +379,13 @@ def compose(
 def _syntax_hint(problem: str, line: str) -> str | None:
     """A hint for the YAML errors maintainers make most (`line` is where it happened)."""
     if re.search(r"\btabs?\b", problem) or "\t" in line:  # not the "tab" of "unacceptable"
-        return "indent with spaces, not tabs"
+        return _("indent with spaces, not tabs")
     if "mapping values are not allowed" in problem:
-        return "check the indentation, or quote a value that contains ': '"
+        return _("check the indentation, or quote a value that contains ': '")
     if "expected" in problem or "could not find" in problem:
-        return "check the indentation and that every bracket and quote is closed"
+        return _("check the indentation and that every bracket and quote is closed")
     if "special characters" in problem or "unacceptable character" in problem:
-        return "remove control characters, or write them as escapes in double quotes"
+        return _("remove control characters, or write them as escapes in double quotes")
     return None
 
 
@@ -371,5 +393,5 @@ def _as_key(node: Node, findings: Findings) -> Scalar:
     """A mapping key as text; a list or mapping used as a key is an error."""
     if isinstance(node, Scalar):
         return node
-    findings.error("wrong-type", node.pos, "a key must be plain text, not a list or mapping")
+    findings.error("wrong-type", node.pos, _("a key must be plain text, not a list or mapping"))
     return Scalar(None, f"<complex key at {node.pos.line}:{node.pos.column}>", node.pos)

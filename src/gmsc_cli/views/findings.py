@@ -4,16 +4,18 @@ validation. They return, they do not print."""
 from __future__ import annotations
 
 from gmsc_cli.domain.findings import Finding, Findings, Severity
+from gmsc_cli.i18n import _, ngettext, number
 from gmsc_cli.views.tabular import as_json
 
 
 def findings_text(findings: Findings) -> str:
-    """`path:line:col: severity[code] message`, each with its hint on the next line."""
+    """`path:line:col: severity[code] message`, each with its hint on the next line. The
+    severity and the code are for programs (problem matchers) and stay as they are."""
     lines = []
     for f in findings.ordered():
         lines.append(f"{f.pos}: {f.severity}[{f.code}] {f.message}")
         if f.hint:
-            lines.append(f"    hint: {f.hint}")
+            lines.append("    " + _("hint: {hint}").format(hint=f.hint))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -62,14 +64,16 @@ def summary_counts(findings: Findings) -> dict[str, int]:
     }
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def summary_line(findings: Findings, files: int) -> str:
-    """The one closing line of a validation run."""
+    """The one closing line of a validation run: "0 errors, 0 warnings, 2 infos in 1 file"."""
     counts = summary_counts(findings)
-    return (
-        f"{_plural(counts['errors'], 'error')}, {_plural(counts['warnings'], 'warning')}, "
-        f"{_plural(counts['infos'], 'info')} in {_plural(files, 'file')}"
+    errors = ngettext("{count} error", "{count} errors", counts["errors"])
+    warnings = ngettext("{count} warning", "{count} warnings", counts["warnings"])
+    infos = ngettext("{count} info", "{count} infos", counts["infos"])
+    in_files = ngettext("in {count} file", "in {count} files", files)
+    return _("{errors}, {warnings}, {infos} {in_files}").format(
+        errors=errors.format(count=number(counts["errors"])),
+        warnings=warnings.format(count=number(counts["warnings"])),
+        infos=infos.format(count=number(counts["infos"])),
+        in_files=in_files.format(count=number(files)),
     )

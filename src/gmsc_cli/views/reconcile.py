@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gmsc_cli.domain.reconcile import CohortBridge, Noted, Reconciliation
+from gmsc_cli.i18n import N_, _, ngettext, number
 from gmsc_cli.views.tabular import Column, Tabular
 
 MINUS = "\u2212"
@@ -26,18 +27,18 @@ BRIDGE_KEYS = (
 )
 
 BRIDGE_COLUMNS = (
-    Column("year", "Year"),
-    Column("official_adds", "Official adds"),
-    Column("identified_adds", "Identified adds"),
-    Column("gap", "Gap"),
-    Column("unlisted", "Unnamed slots"),
-    Column("repeats_declared", "Decl. repeats"),
-    Column("repeats_identified", "Ident. repeats"),
-    Column("repeats_unidentified", "Repeats not ident."),
-    Column("repeats_beyond_declared", "Repeats beyond decl."),
-    Column("cumulative_declared", "Cum. official"),
-    Column("cumulative_identified", "Cum. identified"),
-    Column("cumulative_gap", "Cum. gap"),
+    Column("year", N_("Year")),
+    Column("official_adds", N_("Official adds")),
+    Column("identified_adds", N_("Identified adds")),
+    Column("gap", N_("Gap")),
+    Column("unlisted", N_("Unnamed slots")),
+    Column("repeats_declared", N_("Decl. repeats")),
+    Column("repeats_identified", N_("Ident. repeats")),
+    Column("repeats_unidentified", N_("Repeats not ident.")),
+    Column("repeats_beyond_declared", N_("Repeats beyond decl.")),
+    Column("cumulative_declared", N_("Cum. official")),
+    Column("cumulative_identified", N_("Cum. identified")),
+    Column("cumulative_gap", N_("Cum. gap")),
 )
 
 
@@ -82,7 +83,7 @@ def bridge_table(rec: Reconciliation) -> Tabular:
     """Per cohort: what the official arithmetic adds, what the evidence adds, and why
     they differ; the footer holds the totals. Its JSON is the whole reconciliation."""
     footer = {
-        "year": "Total",
+        "year": N_("Total"),
         "official_adds": rec.unique_declared,
         "identified_adds": rec.unique_identified,
         "gap": rec.gap,
@@ -90,9 +91,12 @@ def bridge_table(rec: Reconciliation) -> Tabular:
         "repeats_unidentified": rec.repeats_unidentified,
         "repeats_beyond_declared": rec.repeats_beyond_declared,
     }
-    through = f" through {rec.through}" if rec.through is not None else ""
     return Tabular(
-        title=f"From the official to the identified total{through}",
+        title=(
+            _("From the official to the identified total through {year}").format(year=rec.through)
+            if rec.through is not None
+            else _("From the official to the identified total")
+        ),
         columns=BRIDGE_COLUMNS,
         rows=[{key: getattr(b, key) for key in BRIDGE_KEYS} for b in rec.cohorts],
         footer=footer,
@@ -124,36 +128,36 @@ def entries_table(rec: Reconciliation) -> Tabular:
                     }
                 )
     return Tabular(
-        title="Entries behind the figures: withdrawn, disputed, probable",
+        title=_("Entries behind the figures: withdrawn, disputed, probable"),
         columns=(
-            Column("year", "Year"),
-            Column("status", "Status", numeric=False),
-            Column("code", "Code", numeric=False),
-            Column("name", "Name", numeric=False),
-            Column("later_years", "Later cohorts", numeric=False),
-            Column("note", "Note", numeric=False),
-            Column("sources", "Sources", numeric=False),
+            Column("year", N_("Year")),
+            Column("status", N_("Status"), numeric=False),
+            Column("code", N_("Code"), numeric=False),
+            Column("name", N_("Name"), numeric=False),
+            Column("later_years", N_("Later cohorts"), numeric=False),
+            Column("note", N_("Note"), numeric=False),
+            Column("sources", N_("Sources"), numeric=False),
         ),
         rows=rows,
-        caption=None if rows else "none",
+        caption=None if rows else _("none"),
     )
 
 
 def tensions_table(rec: Reconciliation) -> Tabular:
     """Where the evidence strains the official arithmetic, one row a tension."""
     return Tabular(
-        title="Tensions",
+        title=_("Tensions"),
         columns=(
-            Column("kind", "Kind", numeric=False),
-            Column("year", "Year"),
-            Column("codes", "Codes", numeric=False),
-            Column("message", "What it means", numeric=False),
+            Column("kind", N_("Kind"), numeric=False),
+            Column("year", N_("Year")),
+            Column("codes", N_("Codes"), numeric=False),
+            Column("message", N_("What it means"), numeric=False),
         ),
         rows=[
             {"kind": t.kind, "year": t.year, "codes": list(t.codes), "message": t.message}
             for t in rec.tensions
         ],
-        caption=None if rec.tensions else "none: the evidence and the official arithmetic agree",
+        caption=None if rec.tensions else _("none: the evidence and the official arithmetic agree"),
     )
 
 
@@ -166,20 +170,40 @@ def reconcile_sections(rec: Reconciliation) -> tuple[Tabular, ...]:
 def bridge_line(rec: Reconciliation, *, see_also: bool = True) -> str:
     """The one-line bridge: "251 official - 230 identified = 21 slots without a named
     participant: 2018 1, 2021 4, ...; see gmsc reconcile" (with a true minus sign)."""
-    head = f"{rec.unique_declared} official {MINUS} {rec.unique_identified} identified = {rec.gap}"
-    slots = ", ".join(f"{b.year} {b.unlisted}" for b in rec.cohorts if b.unlisted)
-    unnamed = f"slot{'' if rec.unlisted == 1 else 's'} without a named participant" + (
-        f": {slots}" if slots else ""
+    head = _("{official} official {minus} {identified} identified = {gap}").format(
+        official=number(rec.unique_declared),
+        minus=MINUS,
+        identified=number(rec.unique_identified),
+        gap=number(rec.gap),
     )
+    slots = ", ".join(f"{b.year} {number(b.unlisted)}" for b in rec.cohorts if b.unlisted)
+    if slots:
+        unnamed = ngettext(
+            "slot without a named participant: {slots}",
+            "slots without a named participant: {slots}",
+            rec.unlisted,
+        ).format(slots=slots)
+    else:
+        unnamed = ngettext(
+            "slot without a named participant",
+            "slots without a named participant",
+            rec.unlisted,
+        )
     if not (rec.repeats_unidentified or rec.repeats_beyond_declared):
         line = f"{head} {unnamed}"
     else:
-        parts = [f"{rec.unlisted} {unnamed}"] if rec.unlisted else []
+        parts = [f"{number(rec.unlisted)} {unnamed}"] if rec.unlisted else []
         if rec.repeats_unidentified:
-            parts.append(f"less {rec.repeats_unidentified} declared repeats not yet identified")
+            parts.append(
+                _("less {count} declared repeats not yet identified").format(
+                    count=number(rec.repeats_unidentified)
+                )
+            )
         if rec.repeats_beyond_declared:
             parts.append(
-                f"plus {rec.repeats_beyond_declared} identified repeats beyond the declared"
+                _("plus {count} identified repeats beyond the declared").format(
+                    count=number(rec.repeats_beyond_declared)
+                )
             )
         line = f"{head}: " + ", ".join(parts)
-    return line + ("; see gmsc reconcile" if see_also else "")
+    return line + (_("; see gmsc reconcile") if see_also else "")

@@ -14,23 +14,24 @@ from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.reconcile import reconcile
 from gmsc_cli.domain.regions import Region, reference
 from gmsc_cli.errors import DataError
+from gmsc_cli.i18n import N_, _, ngettext, number
 from gmsc_cli.views.reconcile import bridge_line
 from gmsc_cli.views.tabular import Column, Tabular
 
 TOTALS_COLUMNS = (
-    Column("year", "Year"),
-    Column("declared", "Declared"),
-    Column("declared_repeats", "Decl. repeats"),
-    Column("listed", "Listed"),
-    Column("unlisted", "Unlisted"),
-    Column("participants", "Participants"),
-    Column("new", "New"),
-    Column("repeats", "Repeats"),
-    Column("probable", "Probable"),
-    Column("disputed", "Disputed"),
-    Column("withdrawn", "Withdrawn"),
-    Column("cumulative_declared", "Cum. declared"),
-    Column("cumulative_identified", "Cum. identified"),
+    Column("year", N_("Year")),
+    Column("declared", N_("Declared")),
+    Column("declared_repeats", N_("Decl. repeats")),
+    Column("listed", N_("Listed")),
+    Column("unlisted", N_("Unlisted")),
+    Column("participants", N_("Participants")),
+    Column("new", N_("New")),
+    Column("repeats", N_("Repeats")),
+    Column("probable", N_("Probable")),
+    Column("disputed", N_("Disputed")),
+    Column("withdrawn", N_("Withdrawn")),
+    Column("cumulative_declared", N_("Cum. declared")),
+    Column("cumulative_identified", N_("Cum. identified")),
 )
 
 
@@ -53,16 +54,22 @@ def totals_table(ledger: Ledger, totals: Totals) -> Tabular:
     """The per-cohort table of the arithmetic with the final totals as its footer."""
     rows = [row.as_dict() for row in totals.cohorts]
     footer = {
-        "year": "Total",
+        "year": N_("Total"),
         "declared_repeats": totals.repeats_declared,
         "repeats": totals.repeats_identified,
         "cumulative_declared": totals.unique_declared,
         "cumulative_identified": totals.unique_identified,
     }
-    through = f" through {totals.through}" if totals.through else ""
+    programme = ledger.programme or "GMSC"
+    if totals.through:
+        title = _("{programme}: cohorts through {year}").format(
+            programme=programme, year=totals.through
+        )
+    else:
+        title = _("{programme}: cohorts").format(programme=programme)
     caption = bridge_line(reconcile(ledger, through=totals.through))
     return Tabular(
-        title=f"{ledger.programme or 'GMSC'}: cohorts{through}",
+        title=title,
         columns=TOTALS_COLUMNS,
         rows=rows,
         footer=footer,
@@ -93,19 +100,23 @@ def provinces_table(ledger: Ledger, *, through: int | None = None) -> Tabular:
     ]
     total = len(ref.regions)
     footer = {
-        "province": "Indonesia",
+        "province": N_("Indonesia"),
         "regions": total,
         "participants": len(taking_part),
         "coverage": _percent(len(taking_part), total),
     }
     return Tabular(
-        title="Participants by province" + (f" through {through}" if through else ""),
+        title=(
+            _("Participants by province through {year}").format(year=through)
+            if through
+            else _("Participants by province")
+        ),
         columns=(
-            Column("code", "Code", numeric=False),
-            Column("province", "Province", numeric=False),
-            Column("regions", "Kab/kota"),
-            Column("participants", "Participants"),
-            Column("coverage", "Coverage %"),
+            Column("code", N_("Code"), numeric=False),
+            Column("province", N_("Province"), numeric=False),
+            Column("regions", N_("Kab/kota")),
+            Column("participants", N_("Participants")),
+            Column("coverage", N_("Coverage %")),
         ),
         rows=rows,
         footer=footer,
@@ -116,8 +127,8 @@ def _percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-NOTE = Column("note", "Note", numeric=False)
-SOURCES = Column("sources", "Sources", numeric=False)
+NOTE = Column("note", N_("Note"), numeric=False)
+SOURCES = Column("sources", N_("Sources"), numeric=False)
 
 
 def cohort_table(ledger: Ledger, year: int, *, sources: bool = False) -> Tabular:
@@ -126,8 +137,11 @@ def cohort_table(ledger: Ledger, year: int, *, sources: bool = False) -> Tabular
     history = History(ledger)
     found = history.cohort(year)
     if found is None:
-        years = ", ".join(str(y) for y in history.years) or "none"
-        raise DataError(f"cohort {year} is not in the store", hint=f"stored cohorts: {years}")
+        years = ", ".join(str(y) for y in history.years) or _("none")
+        raise DataError(
+            _("cohort {year} is not in the store").format(year=year),
+            hint=_("stored cohorts: {years}").format(years=years),
+        )
     cohort = found.cohort
     ref = reference()
     rows = [
@@ -143,21 +157,31 @@ def cohort_table(ledger: Ledger, year: int, *, sources: bool = False) -> Tabular
         }
         for m in found.memberships
     ]
-    declared = f"{cohort.declared} declared, " if cohort.declared is not None else ""
+    named = len(rows)
+    if cohort.declared is not None:
+        caption = _("{declared} declared, {named} named").format(
+            declared=number(cohort.declared), named=number(named)
+        )
+    else:
+        caption = _("{named} named").format(named=number(named))
     return Tabular(
-        title=f"Cohort {year}" + (f": {cohort.title}" if cohort.title else ""),
+        title=(
+            _("Cohort {year}: {title}").format(year=year, title=cohort.title)
+            if cohort.title
+            else _("Cohort {year}").format(year=year)
+        ),
         columns=(
-            Column("code", "Code", numeric=False),
-            Column("name", "Name", numeric=False),
-            Column("province", "Province", numeric=False),
-            Column("status", "Status", numeric=False),
-            Column("counted", "Counted as", numeric=False),
-            Column("earlier_years", "Earlier cohorts", numeric=False),
+            Column("code", N_("Code"), numeric=False),
+            Column("name", N_("Name"), numeric=False),
+            Column("province", N_("Province"), numeric=False),
+            Column("status", N_("Status"), numeric=False),
+            Column("counted", N_("Counted as"), numeric=False),
+            Column("earlier_years", N_("Earlier cohorts"), numeric=False),
             NOTE,
             *((SOURCES,) if sources else ()),
         ),
         rows=rows,
-        caption=f"{declared}{len(rows)} named",
+        caption=caption,
     )
 
 
@@ -168,9 +192,14 @@ def resolve_region(text: str) -> Region:
         return found.region
     if found.candidates:
         raise DataError(
-            f"'{text}' is ambiguous: {found.candidate_list()}", hint="give the full name or code"
+            _("'{text}' is ambiguous: {candidates}").format(
+                text=text, candidates=found.candidate_list()
+            ),
+            hint=_("give the full name or code"),
         )
-    raise DataError(f"no kabupaten/kota is called '{text}'", hint=found.did_you_mean())
+    raise DataError(
+        _("no kabupaten/kota is called '{text}'").format(text=text), hint=found.did_you_mean()
+    )
 
 
 def region_history(ledger: Ledger, region: Region, *, sources: bool = False) -> Tabular:
@@ -189,14 +218,14 @@ def region_history(ledger: Ledger, region: Region, *, sources: bool = False) -> 
     return Tabular(
         title=f"{region.name} ({region.code}), {region.province}",
         columns=(
-            Column("year", "Year"),
-            Column("status", "Status", numeric=False),
-            Column("counted", "Counted as", numeric=False),
+            Column("year", N_("Year")),
+            Column("status", N_("Status"), numeric=False),
+            Column("counted", N_("Counted as"), numeric=False),
             NOTE,
             *((SOURCES,) if sources else ()),
         ),
         rows=rows,
-        caption=None if rows else "not named in any cohort",
+        caption=None if rows else _("not named in any cohort"),
         document={
             "code": region.code,
             "name": region.name,
@@ -220,15 +249,17 @@ def repeats_table(ledger: Ledger) -> Tabular:
         for code, years in History(ledger).repeaters().items()
     ]
     return Tabular(
-        title="Regions in more than one cohort",
+        title=_("Regions in more than one cohort"),
         columns=(
-            Column("code", "Code", numeric=False),
-            Column("name", "Name", numeric=False),
-            Column("province", "Province", numeric=False),
-            Column("years", "Years", numeric=False),
+            Column("code", N_("Code"), numeric=False),
+            Column("name", N_("Name"), numeric=False),
+            Column("province", N_("Province"), numeric=False),
+            Column("years", N_("Years"), numeric=False),
         ),
         rows=rows,
-        caption=f"{len(rows)} region" + ("" if len(rows) == 1 else "s"),
+        caption=ngettext("{count} region", "{count} regions", len(rows)).format(
+            count=number(len(rows))
+        ),
         document=[{"code": r["code"], "name": r["name"], "years": r["years"]} for r in rows],
     )
 
@@ -237,5 +268,8 @@ def totals(ledger: Ledger, *, through: int | None = None) -> Totals:
     """The per-cohort figures and totals, refusing a year before the first cohort."""
     first = min((c.year for c in ledger.cohorts), default=None)
     if through is not None and first is not None and through < first:
-        raise DataError(f"there is no cohort up to {through}", hint=f"the first cohort is {first}")
+        raise DataError(
+            _("there is no cohort up to {year}").format(year=through),
+            hint=_("the first cohort is {year}").format(year=first),
+        )
     return compute(ledger, through=through)

@@ -7,6 +7,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from gmsc_cli.i18n import _, number
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
@@ -15,7 +17,10 @@ if TYPE_CHECKING:
 
 
 class Column(NamedTuple):
-    """A table column: the key in each row, its header, and whether it is a number."""
+    """A table column: the key in each row, its header, and whether it is a number.
+
+    The header is English, marked with N_(): the human formats (text, Markdown, HTML)
+    show it in the current language; CSV's header row is the keys."""
 
     key: str
     header: str
@@ -46,6 +51,24 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+YEAR_KEYS = frozenset({"year", "through"})
+"""Columns of years: their numbers are never grouped (2017, not 2.017)."""
+
+
+def _shown(key: str, value: Any, *, footer: bool = False) -> str:
+    """A cell as people read it: numbers with the language's separators (years as they
+    are), and a footer's label ("Total") translated. CSV and JSON never come here."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and key not in YEAR_KEYS:
+        return number(value)
+    if footer and isinstance(value, str):
+        return _(value)
+    return _cell(value)
+
+
+def _footer(result: Tabular, key: str) -> str:
+    return _shown(key, result.footer.get(key), footer=True) if result.footer else ""
+
+
 def table_renderable(result: Tabular, *, boxed: bool = True) -> Table:
     """A Rich table; numbers right-aligned and never wrapped."""
     from rich import box
@@ -58,21 +81,22 @@ def table_renderable(result: Tabular, *, boxed: bool = True) -> Table:
         show_footer=result.footer is not None,
     )
     for col in result.columns:
-        footer = _cell(result.footer.get(col.key)) if result.footer else ""
+        footer = _footer(result, col.key)
+        header = _(col.header)
         # Numbers are never wrapped or cut: the column is at least as wide as its longest
         # number (and the header's longest word); only headers and texts wrap.
-        cells = [_cell(row.get(col.key)) for row in result.rows] + [footer]
-        widest_word = max((len(w) for w in col.header.split()), default=0)
+        cells = [_shown(col.key, row.get(col.key)) for row in result.rows] + [footer]
+        widest_word = max((len(w) for w in header.split()), default=0)
         widest = max((len(c) for c in cells), default=0) if col.numeric else 0
         table.add_column(
-            col.header,
+            header,
             footer=footer,
             justify="right" if col.numeric else "left",
             min_width=max(widest_word, widest),
             overflow="fold",
         )
     for row in result.rows:
-        table.add_row(*(_cell(row.get(col.key)) for col in result.columns))
+        table.add_row(*(_shown(col.key, row.get(col.key)) for col in result.columns))
     return table
 
 
@@ -140,18 +164,18 @@ def as_html_table(result: Tabular) -> str:
 
     classes = [' class="n"' if col.numeric else "" for col in result.columns]
 
-    def cells(row: dict[str, Any]) -> str:
+    def cells(row: dict[str, Any], *, footer: bool = False) -> str:
         return "".join(
-            f"<td{css}>{escape(_cell(row.get(col.key)))}</td>"
+            f"<td{css}>{escape(_shown(col.key, row.get(col.key), footer=footer))}</td>"
             for col, css in zip(result.columns, classes, strict=True)
         )
 
     head = "".join(
-        f'<th{css} scope="col">{escape(col.header)}</th>'
+        f'<th{css} scope="col">{escape(_(col.header))}</th>'
         for col, css in zip(result.columns, classes, strict=True)
     )
     body = "".join(f"<tr>{cells(row)}</tr>" for row in result.rows)
-    foot = f"<tfoot><tr>{cells(result.footer)}</tr></tfoot>" if result.footer else ""
+    foot = f"<tfoot><tr>{cells(result.footer, footer=True)}</tr></tfoot>" if result.footer else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>{foot}</table>"
 
 
@@ -162,15 +186,17 @@ def _md_escape(text: str) -> str:
 def as_markdown(result: Tabular) -> str:
     """A GitHub-flavoured Markdown table (footer as a bold last row)."""
     lines = [
-        "| " + " | ".join(col.header for col in result.columns) + " |",
+        "| " + " | ".join(_(col.header) for col in result.columns) + " |",
         "| " + " | ".join("---:" if col.numeric else "---" for col in result.columns) + " |",
     ]
     for row in result.rows:
         lines.append(
-            "| " + " | ".join(_md_escape(_cell(row.get(c.key))) for c in result.columns) + " |"
+            "| "
+            + " | ".join(_md_escape(_shown(c.key, row.get(c.key))) for c in result.columns)
+            + " |"
         )
     if result.footer:
-        cells = [_cell(result.footer.get(c.key)) for c in result.columns]
+        cells = [_footer(result, c.key) for c in result.columns]
         lines.append("| " + " | ".join(f"**{_md_escape(c)}**" if c else "" for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
