@@ -28,6 +28,7 @@ from gmsc_cli.cli.output import (
     chosen,
     emit,
     emit_sections,
+    output_path,
     say,
     screen,
     write_text,
@@ -409,7 +410,10 @@ def report(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write the page to this file (default: standard output)."
+            "--output",
+            "-o",
+            help="Write the page to this file (default: standard output).",
+            parser=output_path,
         ),
     ] = None,
     through: Annotated[
