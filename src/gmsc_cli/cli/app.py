@@ -49,8 +49,17 @@ class Gmsc(typer.core.TyperGroup):
     exit code and a one-line message here; a command that returns an ExitStatus exits
     with it."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Take --traceback wherever it is written (`gmsc totals --traceback` too): it is
+        a global option, moved before the command for the group to read."""
+        end = args.index("--") if "--" in args else len(args)
+        if "--traceback" in args[:end]:
+            args = ["--traceback", *(a for a in args[:end] if a != "--traceback"), *args[end:]]
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:  # Typer types it with its vendored, private Click
-        """Run the command; map what it raises or returns to an exit."""
+        """Run the command; map what it raises or returns to an exit. --traceback adds the
+        traceback of an unexpected error; it never changes the exit code."""
         try:
             result = super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -64,17 +73,17 @@ class Gmsc(typer.core.TyperGroup):
         except BrokenPipeError:
             raise typer.Exit(int(ExitStatus.OK)) from None
         except OSError as exc:
-            if _wants_traceback(ctx):
-                raise
+            _show_traceback(ctx)
             where = f" {exc.filename}" if exc.filename else ""
             say(f"gmsc: cannot use{where}: {exc.strerror or exc}")
             raise typer.Exit(int(ExitStatus.ENVIRONMENT)) from None
         except Exception as exc:
-            if _wants_traceback(ctx):
-                raise
+            shown = _show_traceback(ctx)
             say(
                 f"gmsc: internal error: {type(exc).__name__}: {exc}",
-                "run the same command with --traceback to see where, and report it",
+                "report it with the traceback above"
+                if shown
+                else "run the same command with --traceback to see where, and report it",
             )
             raise typer.Exit(int(ExitStatus.INTERNAL)) from None
         if isinstance(result, ExitStatus) and result is not ExitStatus.OK:
@@ -82,9 +91,16 @@ class Gmsc(typer.core.TyperGroup):
         return result
 
 
-def _wants_traceback(ctx: Any) -> bool:
+def _show_traceback(ctx: Any) -> bool:
+    """With --traceback, print the traceback of the error being handled to stderr; True
+    when it was printed."""
     options = ctx.find_object(Options)
-    return options is not None and options.traceback
+    if options is None or not options.traceback:
+        return False
+    import traceback
+
+    traceback.print_exc(file=sys.stderr)
+    return True
 
 
 app = typer.Typer(
