@@ -187,11 +187,13 @@ def write_text(text: str, output: Path | None) -> None:
 
 
 def screen(output: Path | None, *, default_width: int) -> tuple[bool, int]:
-    """Whether to draw with colour and boxes (stdout is a terminal, NO_COLOR unset), and
-    the width to draw in: the terminal's, else `default_width`."""
+    """Whether to draw with colour, boxes and blocks (stdout is a terminal, NO_COLOR
+    unset, TERM not "dumb"), and the width to draw in: the terminal's, else
+    `default_width`. A dumb terminal gets plain ASCII: no escape codes, no box drawing."""
     terminal = output is None and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if terminal else default_width
-    return terminal and not os.environ.get("NO_COLOR"), width
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+    return terminal and not plain, width
 
 
 def emit(result: Any, format: TableFormat | None, output: Path | None) -> None:
