@@ -36,15 +36,34 @@ class ImportOutcome:
     dry_run: bool
 
 
-def refuse_if_failed(findings: Findings, what: str) -> None:
-    """Refuse the import when `findings` has errors; `what` is the subject and its verb."""
-    if findings.failed():
-        errors = findings.count_of(Severity.ERROR)
-        raise ImportRefused(
-            f"{what} {errors} error{'s' if errors != 1 else ''}",
-            _notable(findings),
-            hint="run gmsc validate on the files for every finding; the store is unchanged",
+def refuse_if_failed(findings: Findings, what: str, *, store: str | None = None) -> None:
+    """Refuse the import when `findings` has errors; `what` is the subject and its verb.
+    Errors in the stored ledger (`store` names it) are not the files' to validate: the
+    hint then names the stored cohorts and totals involved."""
+    if not findings.failed():
+        return
+    errors = findings.count_of(Severity.ERROR)
+    hint = "run gmsc validate on the files for every finding; the store is unchanged"
+    if store is not None:
+        prefix = f"{store} ("
+        stored = sorted(
+            {
+                f.pos.file[len(prefix) : -1]
+                for f in findings
+                if f.severity is Severity.ERROR
+                and f.pos.line == 0
+                and f.pos.file.startswith(prefix)
+            }
         )
+        if stored:
+            hint = (
+                f"the error is in what is stored ({', '.join(stored)}), with the files: "
+                "gmsc export shows it; import a corrected version with --replace. "
+                "The store is unchanged"
+            )
+    raise ImportRefused(
+        f"{what} {errors} error{'s' if errors != 1 else ''}", _notable(findings), hint=hint
+    )
 
 
 class ImportProgress(Protocol):
@@ -80,7 +99,7 @@ def import_files(
                 "import with --replace to replace it (gmsc export shows the stored one)",
             )
         after = check(plan.result, findings)
-        refuse_if_failed(findings, "the import has")
+        refuse_if_failed(findings, "the import has", store=store.where)
         if not dry_run:
             tx.write(plan, sources, on_write=progress.writing if progress is not None else None)
         return ImportOutcome(plan, compute(tx.stored), after, _notable(findings), dry_run)

@@ -253,13 +253,13 @@ def init(
     ] = False,
 ) -> None:
     """Create the store (from the bundled dataset unless --empty)."""
-    from gmsc_cli.actions.init import create_store
+    from gmsc_cli.actions.init import init_store
 
     store = _store(ctx)
-    if store.exists():
+    count = init_store(store, bundled=not empty)
+    if count is None:
         say(f"gmsc: the store {store.where} exists already; nothing to do")
         return
-    count = create_store(store, bundled=not empty)
     say(f"gmsc: created the store {store.where} with {count} cohorts")
 
 

@@ -37,9 +37,7 @@ class Plan:
     @property
     def changes(self) -> bool:
         """True when the store would change."""
-        return bool(
-            self.added or self.replaced or self.published_changed or self.programme_changed
-        )
+        return bool(self.added or self.replaced or self.published_changed or self.programme_changed)
 
 
 def plan_import(stored: Ledger, incoming: Ledger, *, replace: bool) -> Plan:
