@@ -338,6 +338,12 @@ class SqliteBackend:
         try:
             with engine.begin() as conn:
                 yield conn
+        except KeyboardInterrupt:
+            # Ctrl-C can land inside SQLAlchemy's rollback and leave this process's own
+            # connection holding the write lock: recovering now would wait for that lock
+            # for the whole busy timeout. The journal is left behind instead, and the next
+            # connection to the store (this one's, at exit, or any other) rolls it back.
+            raise
         except BaseException:
             engine.dispose()
             # A write that failed on I/O (a full disk, a quota) may not have been able to
