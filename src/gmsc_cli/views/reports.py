@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gmsc_cli.domain.arithmetic import Totals, compute
+from gmsc_cli.domain.arithmetic import Totals, compute, figures
 from gmsc_cli.domain.history import History
 from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.reconcile import reconcile
@@ -143,7 +143,6 @@ def cohort_table(ledger: Ledger, year: int, *, sources: bool = False) -> Tabular
         }
         for m in found.memberships
     ]
-    declared = f"{cohort.declared} declared, " if cohort.declared is not None else ""
     return Tabular(
         title=f"Cohort {year}" + (f": {cohort.title}" if cohort.title else ""),
         columns=(
@@ -157,7 +156,37 @@ def cohort_table(ledger: Ledger, year: int, *, sources: bool = False) -> Tabular
             *((SOURCES,) if sources else ()),
         ),
         rows=rows,
-        caption=f"{declared}{len(rows)} named",
+        caption=cohort_caption(figures(history), year),
+    )
+
+
+def _counted(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def cohort_caption(totals: Totals, year: int) -> str:
+    """One cohort's counts in the words of the arithmetic (README, "The arithmetic"), as
+    `totals` and `validate` count them: "50 declared, 49 participants, 1 unnamed slot;
+    53 entries (2 withdrawn, 1 disputed)"."""
+    row = next(r for r in totals.cohorts if r.year == year)
+    parts = [] if row.declared is None else [f"{row.declared} declared"]
+    parts.append(_counted(row.participants, "participant"))
+    if row.unlisted:
+        parts.append(_counted(row.unlisted, "unnamed slot"))
+    entries = row.listed + row.disputed
+    aside = [
+        f"{count} {word}"
+        for count, word in (
+            (row.probable, "probable"),
+            (row.withdrawn, "withdrawn"),
+            (row.disputed, "disputed"),
+        )
+        if count
+    ]
+    return (
+        ", ".join(parts)
+        + f"; {_counted(entries, 'entry', 'entries')}"
+        + (f" ({', '.join(aside)})" if aside else "")
     )
 
 
