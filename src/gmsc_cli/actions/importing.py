@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 from gmsc_cli.domain.arithmetic import Totals, compute
 from gmsc_cli.domain.checks import check
 from gmsc_cli.domain.findings import Findings, Severity
+from gmsc_cli.domain.model import Published
 from gmsc_cli.domain.plan import Plan, plan_import
 from gmsc_cli.errors import DataError
 from gmsc_cli.format1.reader import load_all
@@ -98,11 +99,23 @@ def import_files(
                 f"cohort {conflict.year} is already in the store with different content",
                 "import with --replace to replace it (gmsc export shows the stored one)",
             )
+        for old_total, total in plan.published_conflicts:
+            findings.error(
+                "published-conflict",
+                total.pos,
+                f"the published total through {total.through} is {old_total.unique} in the "
+                f"store{_source(old_total)}; the files say {total.unique}{_source(total)}",
+                "import with --replace to replace the stored total",
+            )
         after = check(plan.result, findings)
         refuse_if_failed(findings, "the import has", store=store.where)
         if not dry_run:
             tx.write(plan, sources, on_write=progress.writing if progress is not None else None)
         return ImportOutcome(plan, compute(tx.stored), after, _notable(findings), dry_run)
+
+
+def _source(total: Published) -> str:
+    return f" ({total.source})" if total.source else ""
 
 
 def _notable(findings: Findings) -> Findings:
