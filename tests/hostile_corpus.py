@@ -23,9 +23,9 @@ from pathlib import Path
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 
-MIB = 1024 * 1024
-LIMIT = 20 * MIB
-"""The loader's size limit: larger files are refused with `file-too-large`."""
+LIMIT = 129_347_072
+"""The loader's size limit (gmsc_cli.format1.spec.MAX_FILE_BYTES: 2017..2999 x 514 regions
+x 256 bytes): larger files are refused with `file-too-large`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,11 +274,14 @@ CASES: tuple[Case, ...] = (
     ),
     # -- generated at test time
     generated(
-        "big-50mb.yaml", "a 50 MB file", lambda: _padded(50 * 1000 * 1000), ("file-too-large", 1, 1)
+        "big-130mb.yaml",
+        "a 130 MB file",
+        lambda: _padded(130 * 1000 * 1000),
+        ("file-too-large", 1, 1),
     ),
     generated(
         "one-byte-over.yaml",
-        "20 MiB and one byte",
+        "the limit (123 MiB) and one byte",
         lambda: _padded(LIMIT + 1),
         ("file-too-large", 1, 1),
     ),

@@ -164,15 +164,15 @@ class TestImport:
         assert "the store is unchanged" in result.stderr, str(result)
         assert digest(store) == before
 
-    def test_fifty_megabytes_from_stdin(self, run: Run, store: Path) -> None:
-        """If 50 MB arrive on standard input, then the import refuses them as too large
+    def test_130_megabytes_from_stdin(self, run: Run, store: Path) -> None:
+        """If 130 MB arrive on standard input, then the import refuses them as too large
         (`file-too-large` at <stdin>:1:1), exits 1 and leaves the store as it was."""
-        big = next(c for c in CASES if c.name == "big-50mb.yaml")
+        big = next(c for c in CASES if c.name == "big-130mb.yaml")
         before = digest(store)
         result = run("import", "-", input=big.content())
         assert_no_crash(result)
         assert result.exit_code == 1, str(result)
-        assert "<stdin>:1:1: error[file-too-large] the file has 50,000,000 bytes" in (
+        assert "<stdin>:1:1: error[file-too-large] the file has 130,000,000 bytes" in (
             result.stderr
         ), str(result)
         assert digest(store) == before
