@@ -420,6 +420,24 @@ def repeats(ctx: typer.Context, format: FormatOption = None, output: OutputOptio
     emit(reports.repeats_table(_ledger(ctx)), format, output)
 
 
+@app.command("regions")
+def regions_list(
+    ctx: typer.Context,
+    province: Annotated[
+        str | None, typer.Option("--province", help="Only this province (name or code).")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Only names, aliases or codes containing this.")
+    ] = None,
+    format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The 514 reference kabupaten/kota, and whether and when each took part."""
+    from gmsc_cli.views import reports
+
+    emit(reports.regions_table(_ledger(ctx), province=province, search=search), format, output)
+
+
 @app.command()
 def report(
     ctx: typer.Context,

@@ -504,7 +504,7 @@ class _Reader:
         self.findings.error(
             "unknown-region",
             node.pos,
-            f"no kabupaten/kota has the {what} '{_shown(text)}'",
+            found.not_a_region() or f"no kabupaten/kota has the {what} '{_shown(text)}'",
             found.did_you_mean(),
         )
         return None

@@ -199,6 +199,11 @@ def resolve_region(text: str) -> Region:
         raise DataError(
             f"'{text}' is ambiguous: {found.candidate_list()}", hint="give the full name or code"
         )
+    if found.province is not None:
+        raise DataError(
+            found.not_a_region() or "",
+            hint=f"{found.did_you_mean()} (gmsc regions --province '{found.province.name}')",
+        )
     raise DataError(f"no kabupaten/kota is called '{text}'", hint=found.did_you_mean())
 
 
@@ -259,6 +264,47 @@ def repeats_table(ledger: Ledger) -> Tabular:
         rows=rows,
         caption=f"{len(rows)} region" + ("" if len(rows) == 1 else "s"),
         document=[{"code": r["code"], "name": r["name"], "years": r["years"]} for r in rows],
+    )
+
+
+def regions_table(
+    ledger: Ledger, *, province: str | None = None, search: str | None = None
+) -> Tabular:
+    """`gmsc regions`: the reference kabupaten/kota (of one province, or matching a text),
+    each with whether and in which cohorts it took part."""
+    ref = reference()
+    chosen = ref.search(search) if search is not None else tuple(ref.regions.values())
+    if province is not None:
+        found = ref.provinces.get(province.strip()) or ref.province_named(province)
+        if found is None:
+            names = ", ".join(p.name for p in ref.provinces.values())
+            raise DataError(f"no province is called '{province}'", hint=f"the provinces: {names}")
+        chosen = tuple(r for r in chosen if r.province_code == found.code)
+    taken = History(ledger).participation
+    rows = [
+        {
+            "code": r.code,
+            "kind": r.kind,
+            "name": r.name,
+            "province": r.province,
+            "took_part": "yes" if r.code in taken else "no",
+            "years": list(taken.get(r.code, ())),
+        }
+        for r in chosen
+    ]
+    part = sum(1 for row in rows if row["took_part"] == "yes")
+    return Tabular(
+        title="Kabupaten/kota of the reference list",
+        columns=(
+            Column("code", "Code", numeric=False),
+            Column("kind", "Kind", numeric=False),
+            Column("name", "Name", numeric=False),
+            Column("province", "Province", numeric=False),
+            Column("took_part", "Took part", numeric=False),
+            Column("years", "Cohorts", numeric=False),
+        ),
+        rows=rows,
+        caption=f"{len(rows)} kabupaten/kota, {part} of them took part",
     )
 
 
