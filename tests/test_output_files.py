@@ -19,6 +19,24 @@ ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 Run = Callable[..., Result]
 
 
+@pytest.fixture
+def devices() -> Iterator[None]:
+    """Put /dev/full and /dev/stdout back if the test replaced them (as a gmsc that
+    renames over its -o target does): a failing test must not break the machine."""
+    yield
+    if not ROOT:
+        return
+    full = Path("/dev/full")
+    if full.exists() and not stat.S_ISCHR(full.lstat().st_mode):
+        full.unlink()
+        os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+        full.chmod(0o666)
+    out = Path("/dev/stdout")
+    if not out.is_symlink():
+        out.unlink(missing_ok=True)
+        out.symlink_to("/proc/self/fd/1")
+
+
 class TestRegularFiles:
     def test_a_new_file_is_written(self, run: Run, tmp_path: Path) -> None:
         """If -o names a new file, then the result is written there and 'wrote' is said."""
@@ -83,8 +101,13 @@ class TestThroughToTheTarget:
         assert stat.S_ISFIFO(fifo.lstat().st_mode)
         assert received and received[0].startswith(b"code,name,")
 
-    @pytest.mark.skipif(not ROOT or not os.path.exists("/dev/full"), reason="needs root")
-    def test_dev_full_is_a_full_disk(self, run: Run) -> None:
+    @pytest.mark.skipif(
+        not ROOT
+        or not os.path.exists("/dev/full")
+        or not stat.S_ISCHR(os.stat("/dev/full").st_mode),
+        reason="needs root and the device /dev/full",
+    )
+    def test_dev_full_is_a_full_disk(self, run: Run, devices: None) -> None:
         """If -o is /dev/full, then the command fails with exit 3 saying the disk is full,
         and /dev/full stays a device."""
         result = run("totals", "-o", "/dev/full")
@@ -93,7 +116,7 @@ class TestThroughToTheTarget:
         assert "wrote" not in result.stderr
         assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
-    def test_dev_stdout_in_a_subprocess(self, tmp_path: Path) -> None:
+    def test_dev_stdout_in_a_subprocess(self, tmp_path: Path, devices: None) -> None:
         """If -o is /dev/stdout, then the result reaches the process's standard output and
         /dev/stdout is not replaced."""
         gmsc = Path(sys.executable).with_name("gmsc")

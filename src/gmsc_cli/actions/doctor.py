@@ -68,7 +68,11 @@ def examine(store: Store, files: list[str] | None = None) -> Examination:
         exam.verdicts.append(integrity(snap.integrity()))
         if snap.version is None:
             exam.verdicts.append(
-                Verdict(SCHEMA, False, ("the database has no gmsc tables: gmsc init creates them",))
+                Verdict(
+                    SCHEMA,
+                    False,
+                    ("an empty database: it has no gmsc tables; gmsc init creates them",),
+                )
             )
             return exam
         missing = snap.missing(expected_tables())
