@@ -3,8 +3,11 @@
 `CASES` is the manifest: each hostile input (a committed file under `tests/hostile/`, or
 one generated at test time because it is big) with the findings `gmsc validate` and
 `gmsc import` must both report, at their line and column, and the exit code of both.
-`tests/test_hostile.py` runs it in-process; running this module runs it through the
-installed `gmsc` in subprocesses and prints the figures of the closing note:
+`STORE_CASES` are hostile stores (not a store, another application's, damaged, a FIFO)
+that `init`, `totals`, `import` and `doctor` must refuse alike, and `OUTPUT_CASES` hostile
+`-o` targets (a symlink, a FIFO, a hard link, /dev/full, …) that must be written through
+or refused, never replaced. `tests/test_hostile.py` runs them all in-process; running this
+module runs them through the installed `gmsc` in subprocesses and prints the figures:
 
     .venv/bin/python tests/hostile_corpus.py
 """
@@ -13,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -23,9 +28,9 @@ from pathlib import Path
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 
-MIB = 1024 * 1024
-LIMIT = 20 * MIB
-"""The loader's size limit: larger files are refused with `file-too-large`."""
+LIMIT = 129_347_072
+"""The loader's size limit (gmsc_cli.format1.spec.MAX_FILE_BYTES: 2017..2999 x 514 regions
+x 256 bytes): larger files are refused with `file-too-large`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +254,10 @@ CASES: tuple[Case, ...] = (
     case("status-on.yaml", "status: on", ("wrong-type", 5, 33)),
     case("status-unknown.yaml", "status: maybe", ("invalid-value", 5, 33)),
     case("note-mapping.yaml", "note is a mapping", ("wrong-type", 5, 31)),
+    # -- a province where a kabupaten/kota belongs
+    case("province-name.yaml", "'Sulawesi Selatan' as a member", ("unknown-region", 5, 9)),
+    case("province-with-prefix.yaml", "'Provinsi Jawa Barat' as a name", ("unknown-region", 5, 16)),
+    case("province-short-name.yaml", "'Jatim' in a flow list", ("unknown-region", 4, 26)),
     # -- ledger-level nonsense
     case("duplicate-region.yaml", "a region by code and by name", ("duplicate-region", 4, 24)),
     case("duplicate-cohort.yaml", "a year twice", ("duplicate-cohort", 4, 11)),
@@ -274,11 +283,14 @@ CASES: tuple[Case, ...] = (
     ),
     # -- generated at test time
     generated(
-        "big-50mb.yaml", "a 50 MB file", lambda: _padded(50 * 1000 * 1000), ("file-too-large", 1, 1)
+        "big-130mb.yaml",
+        "a 130 MB file",
+        lambda: _padded(130 * 1000 * 1000),
+        ("file-too-large", 1, 1),
     ),
     generated(
         "one-byte-over.yaml",
-        "20 MiB and one byte",
+        "the limit (123 MiB) and one byte",
         lambda: _padded(LIMIT + 1),
         ("file-too-large", 1, 1),
     ),
@@ -321,6 +333,208 @@ CASES: tuple[Case, ...] = (
     ),
 )
 """Every hostile input, committed or generated."""
+
+
+# --- hostile stores and -o targets ----------------------------------------------------------
+
+
+def _sql(script: str) -> Callable[[Path], None]:
+    def damage(db: Path) -> None:
+        import sqlite3
+
+        con = sqlite3.connect(db)
+        con.executescript(script)
+        con.commit()
+        con.close()
+
+    return damage
+
+
+def _replaced(content: Callable[[], bytes]) -> Callable[[Path], None]:
+    def replace(db: Path) -> None:
+        db.unlink()
+        db.write_bytes(content())
+
+    return replace
+
+
+def _made(make: Callable[[Path], None]) -> Callable[[Path], None]:
+    def replace(db: Path) -> None:
+        db.unlink()
+        make(db)
+
+    return replace
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCase:
+    """A store gmsc must refuse alike from every command: what is done to a sound store,
+    the exit code of `init`, `totals`, `import` (of a valid file) and `doctor`, and what
+    the messages of all four must contain (stderr, or doctor's stdout)."""
+
+    name: str
+    damage: Callable[[Path], None] = field(compare=False)
+    said: str
+    exits: tuple[int, int, int, int] = (3, 3, 3, 3)
+    """init, totals, import, doctor."""
+
+
+STORE_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("init",),
+    ("totals",),
+    ("import", "NEW"),
+    ("doctor",),
+)
+DOCTOR_SAYS = "run gmsc doctor"
+
+STORE_CASES: tuple[StoreCase, ...] = (
+    StoreCase("text-file", _replaced(lambda: b"hello\n"), "is not a readable gmsc store"),
+    StoreCase(
+        "random-bytes",
+        _replaced(lambda: bytes(range(256)) * 16),
+        "is not a readable gmsc store",
+    ),
+    StoreCase(
+        "other-application",
+        _made(_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")),
+        "holds tables that are not gmsc's",
+    ),
+    StoreCase(
+        "no-tables",
+        _made(_sql("PRAGMA user_version = 7")),
+        "no gmsc tables",
+        exits=(0, 3, 3, 1),
+    ),
+    StoreCase(
+        "newer-schema",
+        _sql("UPDATE gmsc_meta SET value = '99' WHERE key = 'schema_version'"),
+        "was written by a newer gmsc",
+    ),
+    StoreCase("dropped-entry-table", _sql("DROP TABLE entry"), "entry", exits=(3, 3, 3, 1)),
+    StoreCase(
+        "dropped-receipts", _sql("DROP TABLE import_receipt"), "import_receipt", exits=(3, 0, 3, 1)
+    ),
+    StoreCase(
+        "dropped-column",
+        _sql("ALTER TABLE entry DROP COLUMN note"),
+        "table entry has no column note",
+        exits=(3, 3, 3, 1),
+    ),
+    StoreCase(
+        "declared-not-a-number",
+        _sql("UPDATE cohort SET declared = 'lots'"),
+        "declared is 'lots'",
+        exits=(3, 3, 3, 1),
+    ),
+    StoreCase(
+        "bogus-status",
+        _sql("UPDATE entry SET status = 'maybe'"),
+        "status is 'maybe'",
+        exits=(3, 3, 3, 1),
+    ),
+    StoreCase(
+        "sources-not-json",
+        _sql("UPDATE entry SET sources = '[unclosed'"),
+        "not a JSON list of texts",
+        exits=(3, 3, 3, 1),
+    ),
+    StoreCase("fifo", _made(lambda db: os.mkfifo(db)), "is a FIFO, not a file"),
+    StoreCase("directory", _made(lambda db: db.mkdir()), "is a directory, not a file"),
+)
+"""Every hostile store: refused by every command with exit 3 (or, for doctor, named with
+exit 1 when the store opens), the file untouched."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutputCase:
+    """An `-o` target: what is there before, the exit code of `gmsc repeats -o TARGET`, and
+    what must hold after (given the target)."""
+
+    name: str
+    prepare: Callable[[Path], str] = field(compare=False)
+    """Makes the target in a directory; returns the `-o` value."""
+    exit_code: int
+    holds: Callable[[Path], bool] = field(compare=False)
+    root_only: bool = False
+
+
+def _in(directory: Path, name: str, text: str | None = None, mode: int | None = None) -> Path:
+    path = directory / name
+    if text is not None:
+        path.write_text(text)
+    if mode is not None:
+        path.chmod(mode)
+    return path
+
+
+def _symlink(directory: Path) -> str:
+    target = _in(directory, "target.csv", "old\n")
+    (directory / "link.csv").symlink_to(target)
+    return str(directory / "link.csv")
+
+
+def _hard_link(directory: Path) -> str:
+    first = _in(directory, "first.csv", "old\n")
+    os.link(first, directory / "second.csv")
+    return str(first)
+
+
+def _fifo(directory: Path) -> str:
+    import threading
+
+    fifo = directory / "pipe.csv"
+    os.mkfifo(fifo)
+    threading.Thread(
+        target=lambda: (directory / "read.csv").write_bytes(fifo.read_bytes()), daemon=True
+    ).start()
+    return str(fifo)
+
+
+def _dev_full(directory: Path) -> str:
+    if not stat.S_ISCHR(os.stat("/dev/full").st_mode):
+        raise RuntimeError("/dev/full is not the device; restore it (mknod -m 666 /dev/full c 1 7)")
+    return "/dev/full"
+
+
+OUTPUT_CASES: tuple[OutputCase, ...] = (
+    OutputCase(
+        "symlink",
+        _symlink,
+        0,
+        lambda d: (d / "link.csv").is_symlink() and (d / "target.csv").read_text() != "old\n",
+    ),
+    OutputCase(
+        "mode-600",
+        lambda d: str(_in(d, "private.csv", "old\n", 0o600)),
+        0,
+        lambda d: (d / "private.csv").stat().st_mode & 0o777 == 0o600,
+    ),
+    OutputCase(
+        "hard-link",
+        _hard_link,
+        0,
+        lambda d: (d / "second.csv").read_text().startswith("code,"),
+    ),
+    OutputCase("fifo", _fifo, 0, lambda d: stat.S_ISFIFO((d / "pipe.csv").lstat().st_mode)),
+    OutputCase("directory", lambda d: str(d), 3, lambda d: d.is_dir()),
+    OutputCase("empty-name", lambda d: "", 2, lambda d: True),
+    OutputCase("xlsx", lambda d: str(d / "t.xlsx"), 2, lambda d: not (d / "t.xlsx").exists()),
+    OutputCase("html", lambda d: str(d / "t.html"), 2, lambda d: not (d / "t.html").exists()),
+    OutputCase("tsv", lambda d: str(d / "t.tsv"), 2, lambda d: not (d / "t.tsv").exists()),
+    OutputCase(
+        "dev-full",
+        _dev_full,
+        3,
+        lambda d: stat.S_ISCHR(os.stat("/dev/full").st_mode),
+        root_only=True,
+    ),
+)
+"""Every hostile `-o` target: written through or refused, never replaced by a plain file."""
+
+
+def hostile_count() -> int:
+    """How many hostile inputs the corpus holds: files, stores and -o targets."""
+    return len(CASES) + len(STORE_CASES) + len(OUTPUT_CASES)
 
 
 # --- the corpus through the installed gmsc ------------------------------------------------
@@ -414,6 +628,101 @@ def run_corpus(cases: tuple[Case, ...] = CASES) -> Tally:
     return tally
 
 
+Invoke = Callable[[list[str]], tuple[int, str, str]]
+"""Runs `gmsc ARGS`: (exit code, stdout, stderr)."""
+
+VALID_FILE = "version: 1\ncohorts:\n  - year: 2999\n    regions: [Kota Batu]\n"
+
+
+def check_store(item: StoreCase, work: Path, sound: Path, invoke: Invoke) -> list[str]:
+    """Run the four commands on a copy of `sound` damaged as `item` says; the problems."""
+    problems = []
+    new = work / "new.yaml"
+    new.write_text(VALID_FILE)
+    for command, expected in zip(STORE_COMMANDS, item.exits, strict=True):
+        db = work / "store.db"
+        if db.is_dir():
+            db.rmdir()
+        elif db.exists() or db.is_symlink():
+            db.unlink()
+        shutil.copyfile(sound, db)
+        item.damage(db)
+        before = _sha256(db) if db.is_file() else None
+        args = ["--db", str(db), *(str(new) if a == "NEW" else a for a in command)]
+        code, out, err = invoke(args)
+        what = " ".join(command)
+        if code != expected:
+            problems.append(f"{what}: exit {code}, not {expected}")
+        if "Traceback" in out + err:
+            problems.append(f"{what}: traceback")
+        if code not in (0,) and item.said not in out + err:
+            problems.append(f"{what}: does not say {item.said!r}")
+        if code == 3 and "damaged" in err and DOCTOR_SAYS not in err:
+            problems.append(f"{what}: does not point at gmsc doctor")
+        if code != 0 and before is not None and db.is_file() and _sha256(db) != before:
+            problems.append(f"{what}: the store changed")
+    return problems
+
+
+def check_output(item: OutputCase, work: Path, invoke: Invoke) -> list[str]:
+    """Run `gmsc repeats -o TARGET` for `item` in `work`; the problems."""
+    target = item.prepare(work)
+    code, out, err = invoke(["repeats", "-o", target])
+    problems = []
+    if code != item.exit_code:
+        problems.append(f"exit {code}, not {item.exit_code}")
+    if "Traceback" in out + err:
+        problems.append("traceback")
+    import time
+
+    time.sleep(0.05 if item.name == "fifo" else 0)  # the FIFO's reader finishes
+    if not item.holds(work):
+        problems.append("the target is not as it should be")
+    return problems
+
+
+def _subprocess_invoke(gmsc: list[str], env: dict[str, str]) -> Invoke:
+    def invoke(args: list[str]) -> tuple[int, str, str]:
+        done = subprocess.run([*gmsc, *args], capture_output=True, text=True, env=env)
+        return done.returncode, done.stdout, done.stderr
+
+    return invoke
+
+
+def run_stores_and_outputs() -> Tally:
+    """Every hostile store and -o target through the installed gmsc."""
+    gmsc = _gmsc()
+    tally = Tally()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        sound = work / "sound.db"
+        env = {**os.environ, "GMSC_DB": str(work / "default.db"), "NO_COLOR": "1"}
+        invoke = _subprocess_invoke(gmsc, env)
+        code, _out, err = invoke(["--db", str(sound), "init"])
+        assert code == 0, err
+        for store_case in STORE_CASES:
+            tally.tried += 1
+            place = work / store_case.name
+            place.mkdir()
+            problems = check_store(store_case, place, sound, invoke)
+            _tally(tally, f"store {store_case.name}", problems)
+        for output_case in OUTPUT_CASES:
+            if output_case.root_only and os.geteuid() != 0:
+                continue
+            tally.tried += 1
+            place = work / f"out-{output_case.name}"
+            place.mkdir()
+            _tally(tally, f"-o {output_case.name}", check_output(output_case, place, invoke))
+    return tally
+
+
+def _tally(tally: Tally, name: str, problems: list[str]) -> None:
+    if problems:
+        tally.failures.append(f"{name}: " + "; ".join(problems))
+    else:
+        tally.clean += 1
+
+
 def main() -> None:
     """Print the figures: inputs tried, clean findings, exit codes seen, tracebacks."""
     tally = run_corpus()
@@ -424,6 +733,11 @@ def main() -> None:
     print(f"exit codes seen:      {sorted(tally.exit_codes)}")
     print(f"tracebacks:           {tally.tracebacks}")
     for failure in tally.failures:
+        print(f"NOT CLEAN  {failure}")
+    others = run_stores_and_outputs()
+    print(f"hostile stores and -o targets tried: {others.tried} (clean: {others.clean})")
+    print(f"hostile inputs in all: {tally.tried + others.tried} of {hostile_count()} in the corpus")
+    for failure in others.failures:
         print(f"NOT CLEAN  {failure}")
 
 

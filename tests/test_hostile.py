@@ -17,7 +17,20 @@ from typer.testing import CliRunner
 
 from conftest import Result, digest
 from gmsc_cli.cli.app import app
-from hostile_corpus import CASES, HOSTILE, Case, Expected, run_corpus
+from hostile_corpus import (
+    CASES,
+    HOSTILE,
+    OUTPUT_CASES,
+    STORE_CASES,
+    Case,
+    Expected,
+    OutputCase,
+    StoreCase,
+    check_output,
+    check_store,
+    hostile_count,
+    run_corpus,
+)
 
 Run = Callable[..., Result]
 
@@ -164,15 +177,15 @@ class TestImport:
         assert "the store is unchanged" in result.stderr, str(result)
         assert digest(store) == before
 
-    def test_fifty_megabytes_from_stdin(self, run: Run, store: Path) -> None:
-        """If 50 MB arrive on standard input, then the import refuses them as too large
+    def test_130_megabytes_from_stdin(self, run: Run, store: Path) -> None:
+        """If 130 MB arrive on standard input, then the import refuses them as too large
         (`file-too-large` at <stdin>:1:1), exits 1 and leaves the store as it was."""
-        big = next(c for c in CASES if c.name == "big-50mb.yaml")
+        big = next(c for c in CASES if c.name == "big-130mb.yaml")
         before = digest(store)
         result = run("import", "-", input=big.content())
         assert_no_crash(result)
         assert result.exit_code == 1, str(result)
-        assert "<stdin>:1:1: error[file-too-large] the file has 50,000,000 bytes" in (
+        assert "<stdin>:1:1: error[file-too-large] the file has 130,000,000 bytes" in (
             result.stderr
         ), str(result)
         assert digest(store) == before
@@ -220,3 +233,50 @@ class TestInstalledCommand:
         assert tally.failures == []
         assert (tally.tried, tally.clean, tally.tracebacks) == (4, 4, 0)
         assert tally.exit_codes == {0, 1}
+
+
+class TestHostileStores:
+    """Stores that are not sound gmsc stores: every command refuses them alike."""
+
+    @pytest.mark.parametrize("item", STORE_CASES, ids=[c.name for c in STORE_CASES])
+    def test_refused_alike(self, run: Run, tmp_path: Path, item: StoreCase) -> None:
+        """If the store is damaged or not a store, then init, totals, import and doctor
+        exit as the manifest says, each saying what is wrong, without a traceback, and
+        a refusing command leaves the file as it was."""
+        sound = tmp_path / "sound.db"
+        assert run("--db", str(sound), "init").exit_code == 0
+        work = tmp_path / "work"
+        work.mkdir()
+
+        def invoke(args: list[str]) -> tuple[int, str, str]:
+            result = run(*args)
+            return result.exit_code, result.stdout, result.stderr
+
+        assert check_store(item, work, sound, invoke) == []
+
+
+class TestHostileOutputs:
+    """`-o` targets that are not plain new files."""
+
+    @pytest.mark.parametrize("item", OUTPUT_CASES, ids=[c.name for c in OUTPUT_CASES])
+    def test_written_through_or_refused(self, run: Run, tmp_path: Path, item: OutputCase) -> None:
+        """If -o names a symlink, a FIFO, a mode-600 file, a hard link, a directory, an
+        empty name, a format tables are not written in, or /dev/full, then the result is
+        written through or refused with the manifest's exit code, and the target stays
+        what it was."""
+        import os
+        import stat
+
+        if item.root_only and (os.geteuid() != 0 or not stat.S_ISCHR(os.stat("/dev/full").st_mode)):
+            pytest.skip("needs root and the device /dev/full")
+
+        def invoke(args: list[str]) -> tuple[int, str, str]:
+            result = run(*args)
+            return result.exit_code, result.stdout, result.stderr
+
+        assert check_output(item, tmp_path, invoke) == []
+
+
+def test_hostile_count() -> None:
+    """The corpus counts its files, stores and -o targets."""
+    assert hostile_count() == len(CASES) + len(STORE_CASES) + len(OUTPUT_CASES)

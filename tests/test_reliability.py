@@ -628,6 +628,8 @@ class TestDoctor:
         assert result.exit_code == 0, str(result)
         assert result.stdout == (
             "ok       integrity\n"
+            "ok       tables and columns\n"
+            "ok       stored values\n"
             "ok       reference regions\n"
             "ok       ledger invariants\n"
             "ok       store matches the files\n"

@@ -366,8 +366,8 @@ class TestUnusableStores:
         assert result.exit_code == 3, result
         assert result.stdout == ""
         assert result.stderr == (
-            f"gmsc: the store {isolated_store} cannot be used (unable to open database file)\n"
-            "  hint: check the path, the permissions of the file and its directory\n"
+            f"gmsc: the store {isolated_store} is a directory, not a file\n"
+            "  hint: point --db (or GMSC_DB) at a gmsc store file, or at a new file\n"
         )
 
     def test_store_directory_cannot_be_created(self, run: Run, tmp_path: Path) -> None:
@@ -390,8 +390,8 @@ class TestDamagedValues:
     """A store that is sound SQLite but holds values no gmsc writes (hand edits, damage)."""
 
     HINT = (
-        "  hint: gmsc doctor checks it; restore it from a backup, or move it aside and "
-        "import the ledger again\n"
+        "  hint: run gmsc doctor to see what is damaged; restore the store from a backup, "
+        "or move it aside and import the ledger again\n"
     )
 
     def damage(self, run: Run, isolated_store: Path, sql: str) -> str:
@@ -408,24 +408,25 @@ class TestDamagedValues:
         [
             (
                 "UPDATE entry SET sources = 'not json' WHERE year = 2017 AND position = 0",
-                "JSONDecodeError: Expecting value: line 1 column 1 (char 0)",
+                "entry 2017/14.05: sources is 'not json', not a JSON list of texts",
             ),
             (
                 "UPDATE entry SET sources = '{\"a\": 1}' WHERE year = 2017 AND position = 0",
-                "ValueError: sources {'a': 1} is not a list of texts",
+                "entry 2017/14.05: sources is {'a': 1}, not a list of texts",
             ),
             (
                 "UPDATE cohort SET mou_date = 'garbage' WHERE year = 2017",
-                "ValueError: Invalid isoformat string: 'garbage'",
+                "cohort 2017: mou_date is 'garbage', not a date",
             ),
             (
                 "PRAGMA foreign_keys = OFF; "
                 "UPDATE entry SET code = '99.99' WHERE year = 2017 AND position = 0",
-                "ValueError: entry 2017/99.99: no kabupaten/kota has that code",
+                "entry 2017/99.99: code '99.99' is no kabupaten/kota",
             ),
             (
                 "UPDATE entry SET status = 'weird' WHERE year = 2017 AND position = 0",
-                "ValueError: entry 2017/14.05: status 'weird'",
+                "entry 2017/14.05: status is 'weird', not one of confirmed, probable, disputed, "
+                "withdrawn",
             ),
         ],
     )
@@ -438,7 +439,7 @@ class TestDamagedValues:
             result = run(*command)
             assert result.exit_code == 3, result
             assert result.stderr == (
-                f"gmsc: the store {isolated_store} holds values gmsc cannot read ({detail})\n"
+                f"gmsc: the store {isolated_store} is damaged: {detail}\n"
                 + self.HINT
             )
         assert digest(isolated_store) == before

@@ -188,7 +188,8 @@ class TestFileLevel:
             (
                 "1:1: error[file-too-large] the file has 123 bytes; a ledger file may have at "
                 "most 100",
-                "split the ledger into several files (files given together form one ledger)",
+                "split the ledger into several files (files given together form one ledger), "
+                "or raise the limit with GMSC_MAX_FILE_MB",
             ),
         )
 

@@ -40,32 +40,51 @@ class Examination:
 
     @property
     def status(self) -> ExitStatus:
-        """What the run tells the shell: 3 for an unsound database, 1 for a ledger that
-        fails a check (or files with errors), else 0."""
-        if any(v.name == INTEGRITY and not v.ok for v in self.verdicts):
-            return ExitStatus.ENVIRONMENT
+        """What the run tells the shell: 1 when a check found something (or the files
+        have errors), else 0. A store that cannot be opened at all is an environment
+        failure raised before any verdict (exit 3)."""
         return ExitStatus.OK if self.ok else ExitStatus.DATA
 
 
 INTEGRITY = "integrity"
+SCHEMA = "tables and columns"
+VALUES = "stored values"
 
 
 def examine(store: Store, files: list[str] | None = None) -> Examination:
-    """`gmsc doctor`: the database's integrity, then (if it is sound) the reference
-    regions, the ledger's invariants, and its drift from the named files, if any."""
+    """`gmsc doctor`: the database's integrity, its tables and columns, the values in
+    them, then (if it can be read) the reference regions, the ledger's invariants, and
+    its drift from the named files, if any. Each check names what it finds damaged."""
     from gmsc_cli.actions.inputs import read_inputs
     from gmsc_cli.actions.validating import validate
+    from gmsc_cli.store.store import expected_tables
 
     if not store.exists():
         raise EnvironmentFailure(
             f"there is no store at {store.where}", hint="gmsc init creates one"
         )
     exam = Examination()
-    exam.verdicts.append(integrity(store))
-    if not exam.verdicts[0].ok:
-        return exam
-    ledger = store.read()
-    exam.verdicts.append(reference_drift(store))
+    with store.reading() as snap:
+        exam.verdicts.append(integrity(snap.integrity(), store.backend.integrity_skipped))
+        if snap.version is None:
+            exam.verdicts.append(
+                Verdict(
+                    SCHEMA,
+                    False,
+                    ("an empty database: it has no gmsc tables; gmsc init creates them",),
+                )
+            )
+            return exam
+        missing = snap.missing(expected_tables())
+        exam.verdicts.append(Verdict(SCHEMA, not missing, tuple(missing)))
+        if missing:
+            return exam
+        bad = snap.damaged_values()
+        exam.verdicts.append(Verdict(VALUES, not bad, _first(bad)))
+        if bad:
+            return exam
+        ledger = snap.ledger()
+        exam.verdicts.append(reference_drift(snap.regions()))
     exam.verdicts.append(invariants(ledger))
     if files:
         written, findings = validate(read_inputs(files))
@@ -75,21 +94,24 @@ def examine(store: Store, files: list[str] | None = None) -> Examination:
     return exam
 
 
-def integrity(store: Store) -> Verdict:
-    """The database's own integrity and foreign-key checks, read-only, and the checks
-    that this kind of database does not allow (said, not silently passed)."""
-    with store.reading() as snap:
-        problems = snap.integrity()
-    skipped = tuple(store.backend.integrity_skipped)
+def _first(problems: list[str], count: int = 20) -> tuple[str, ...]:
+    """At most `count` problems, and how many more there are."""
+    shown = problems[:count]
+    if len(problems) > count:
+        shown.append(f"... and {len(problems) - count} more")
+    return tuple(shown)
+
+
+def integrity(problems: list[str] | None, skipped: tuple[str, ...] = ()) -> Verdict:
+    """The database's own integrity and foreign-key checks, and the checks that this kind
+    of database does not allow (said, not silently passed)."""
     if problems is None:
         return Verdict(INTEGRITY, True, skipped or ("left to the database server",))
-    return Verdict(INTEGRITY, not problems, (*problems[:20], *skipped))
+    return Verdict(INTEGRITY, not problems, (*_first(problems), *skipped))
 
 
-def reference_drift(store: Store) -> Verdict:
+def reference_drift(stored: dict[str, tuple[str, str, str]]) -> Verdict:
     """The store's copy of the reference regions equals this gmsc's."""
-    with store.reading() as snap:
-        stored = snap.regions()
     shipped = {r.code: (r.name, r.kind, r.province_code) for r in reference().regions.values()}
     details = [
         f"{code}: store has {stored.get(code)}, reference has {shipped.get(code)}"

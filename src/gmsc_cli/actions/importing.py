@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 from gmsc_cli.domain.arithmetic import Totals, compute
 from gmsc_cli.domain.checks import check
 from gmsc_cli.domain.findings import Findings, Severity
+from gmsc_cli.domain.model import Published
 from gmsc_cli.domain.plan import Plan, plan_import
 from gmsc_cli.errors import DataError
 from gmsc_cli.format1.reader import load_all
@@ -37,18 +38,38 @@ class ImportOutcome:
     dry_run: bool
 
 
-def refuse_if_failed(findings: Findings, what: str) -> None:
+def refuse_if_failed(findings: Findings, what: str, *, store: str | None = None) -> None:
     """Refuse the import when `findings` has errors; `what` is the subject and its verb
-    ("the files have"), in English and marked with N_(): it is translated here."""
-    if findings.failed():
-        errors = findings.count_of(Severity.ERROR)
-        raise ImportRefused(
-            ngettext("{what} {count} error", "{what} {count} errors", errors).format(
-                what=_(what), count=number(errors)
-            ),
-            _notable(findings),
-            hint=_("run gmsc validate on the files for every finding; the store is unchanged"),
+    ("the files have"), in English and marked with N_(): it is translated here. Errors in
+    the stored ledger (`store` names it) are not the files' to validate: the hint then
+    names the stored cohorts and totals involved."""
+    if not findings.failed():
+        return
+    errors = findings.count_of(Severity.ERROR)
+    hint = _("run gmsc validate on the files for every finding; the store is unchanged")
+    if store is not None:
+        prefix = f"{store} ("
+        stored = sorted(
+            {
+                f.pos.file[len(prefix) : -1]
+                for f in findings
+                if f.severity is Severity.ERROR
+                and f.pos.line == 0
+                and f.pos.file.startswith(prefix)
+            }
         )
+        if stored:
+            hint = _(
+                "the error is in what is stored ({stored}), with the files: gmsc export "
+                "shows it; import a corrected version with --replace. The store is unchanged"
+            ).format(stored=", ".join(stored))
+    raise ImportRefused(
+        ngettext("{what} {count} error", "{what} {count} errors", errors).format(
+            what=_(what), count=number(errors)
+        ),
+        _notable(findings),
+        hint=hint,
+    )
 
 
 class ImportProgress(Protocol):
@@ -85,11 +106,23 @@ def import_files(
                 ),
                 _("import with --replace to replace it (gmsc export shows the stored one)"),
             )
+        for old_total, total in plan.published_conflicts:
+            findings.error(
+                "published-conflict",
+                total.pos,
+                f"the published total through {total.through} is {old_total.unique} in the "
+                f"store{_source(old_total)}; the files say {total.unique}{_source(total)}",
+                "import with --replace to replace the stored total",
+            )
         after = check(plan.result, findings)
-        refuse_if_failed(findings, N_("the import has"))
+        refuse_if_failed(findings, N_("the import has"), store=store.where)
         if not dry_run:
             tx.write(plan, sources, on_write=progress.writing if progress is not None else None)
         return ImportOutcome(plan, compute(tx.stored), after, _notable(findings), dry_run)
+
+
+def _source(total: Published) -> str:
+    return f" ({total.source})" if total.source else ""
 
 
 def _notable(findings: Findings) -> Findings:

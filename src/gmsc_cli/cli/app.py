@@ -28,6 +28,7 @@ from gmsc_cli.cli.output import (
     chosen,
     emit,
     emit_sections,
+    output_path,
     say,
     screen,
     write_bytes,
@@ -50,8 +51,17 @@ class Gmsc(typer.core.TyperGroup):
     exit code and a one-line message here; a command that returns an ExitStatus exits
     with it."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Take --traceback wherever it is written (`gmsc totals --traceback` too): it is
+        a global option, moved before the command for the group to read."""
+        end = args.index("--") if "--" in args else len(args)
+        if "--traceback" in args[:end]:
+            args = ["--traceback", *(a for a in args[:end] if a != "--traceback"), *args[end:]]
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:  # Typer types it with its vendored, private Click
-        """Run the command; map what it raises or returns to an exit."""
+        """Run the command; map what it raises or returns to an exit. --traceback adds the
+        traceback of an unexpected error; it never changes the exit code."""
         try:
             result = super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -65,19 +75,17 @@ class Gmsc(typer.core.TyperGroup):
         except BrokenPipeError:
             raise typer.Exit(int(ExitStatus.OK)) from None
         except OSError as exc:
-            if _wants_traceback(ctx):
-                _print_traceback(ctx, exc)
-                raise typer.Exit(int(ExitStatus.ENVIRONMENT)) from None
+            _show_traceback(ctx)
             where = f" {exc.filename}" if exc.filename else ""
             say(_scrubbed(ctx, f"gmsc: cannot use{where}: {exc.strerror or exc}"))
             raise typer.Exit(int(ExitStatus.ENVIRONMENT)) from None
         except Exception as exc:
-            if _wants_traceback(ctx):
-                _print_traceback(ctx, exc)
-                raise typer.Exit(int(ExitStatus.INTERNAL)) from None
+            shown = _show_traceback(ctx)
             say(
                 _scrubbed(ctx, f"gmsc: internal error: {type(exc).__name__}: {exc}"),
-                "run the same command with --traceback to see where, and report it",
+                "report it with the traceback above"
+                if shown
+                else "run the same command with --traceback to see where, and report it",
             )
             raise typer.Exit(int(ExitStatus.INTERNAL)) from None
         if isinstance(result, ExitStatus) and result is not ExitStatus.OK:
@@ -85,9 +93,17 @@ class Gmsc(typer.core.TyperGroup):
         return result
 
 
-def _wants_traceback(ctx: Any) -> bool:
+def _show_traceback(ctx: Any) -> bool:
+    """With --traceback, print the traceback of the error being handled to stderr; True
+    when it was printed."""
     options = ctx.find_object(Options)
-    return options is not None and options.traceback
+    if options is None or not options.traceback:
+        return False
+    exc = sys.exc_info()[1]
+    if exc is None:
+        return False
+    _print_traceback(ctx, exc)
+    return True
 
 
 def _scrubbed(ctx: Any, text: str) -> str:
@@ -387,13 +403,13 @@ def init(
     ] = False,
 ) -> None:
     """Create the store (from the bundled dataset unless --empty)."""
-    from gmsc_cli.actions.init import create_store
+    from gmsc_cli.actions.init import init_store
 
     store = _store(ctx)
-    if store.exists():
+    count = init_store(store, bundled=not empty)
+    if count is None:
         say(f"gmsc: the store {store.where} exists already; nothing to do")
         return
-    count = create_store(store, bundled=not empty)
     say(f"gmsc: created the store {store.where} with {count} cohorts")
 
 
@@ -554,6 +570,24 @@ def repeats(ctx: typer.Context, format: FormatOption = None, output: OutputOptio
     emit(reports.repeats_table(_ledger(ctx)), format, output)
 
 
+@app.command("regions")
+def regions_list(
+    ctx: typer.Context,
+    province: Annotated[
+        str | None, typer.Option("--province", help="Only this province (name or code).")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Only names, aliases or codes containing this.")
+    ] = None,
+    format: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The 514 reference kabupaten/kota, and whether and when each took part."""
+    from gmsc_cli.views import reports
+
+    emit(reports.regions_table(_ledger(ctx), province=province, search=search), format, output)
+
+
 @app.command()
 def report(
     ctx: typer.Context,
@@ -564,6 +598,7 @@ def report(
             "-o",
             help="Write the page to this file (default: standard output); "
             "a .xlsx file gets a workbook with a sheet per section instead.",
+            parser=output_path,
         ),
     ] = None,
     through: Annotated[

@@ -1,10 +1,19 @@
 """Where results and messages go: the format a result is written in, stdout or an -o
-file (written atomically), and whether stdout is a screen to draw on."""
+file, and whether stdout is a screen to draw on.
+
+An `-o` regular file is replaced atomically (a temporary file beside it, renamed over it,
+with the old file's mode), so a reader never sees half a result. Anything else is written
+through, never replaced: a symlink's target, a FIFO, a device (`/dev/stdout`), and a file
+with several hard links, which a rename would split from its other names.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
+import stat
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -41,9 +50,23 @@ FormatOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def output_path(value: str) -> Path | None:
+    """An `-o` value: '-' is standard output (None); an empty name is a usage error."""
+    if not value.strip():
+        raise typer.BadParameter("the file name is empty; name a file, or '-' for stdout")
+    return None if value == "-" else Path(value)
+
+
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write the result to this file instead of stdout."),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the result to this file instead of stdout ('-': stdout).",
+        parser=output_path,
+    ),
 ]
 
 SourcesOption = Annotated[
@@ -53,36 +76,114 @@ SourcesOption = Annotated[
     ),
 ]
 
-_EXTENSIONS = {
+EXTENSIONS: dict[str, TableFormat | None] = {
     ".json": TableFormat.json,
     ".csv": TableFormat.csv,
     ".md": TableFormat.markdown,
     ".markdown": TableFormat.markdown,
     ".txt": TableFormat.table,
     ".xlsx": TableFormat.xlsx,
+    # Other formats a reader expects from these names, which a table cannot be written as:
+    # refused rather than filled with a text table.
+    ".xls": None,
+    ".ods": None,
+    ".html": None,
+    ".htm": None,
+    ".tsv": None,
+    ".pdf": None,
 }
+"""The one table of `-o` extensions: the format each means, or None for a format that
+tabular results are not written in. Any other extension is a plain table."""
 
 
 def chosen(format: TableFormat | None, output: Path | None) -> TableFormat:
+    """The format of a tabular result: --format, else -o's extension, else a table."""
     if format is not None:
         return format
-    if output is not None:
-        return _EXTENSIONS.get(output.suffix.lower(), TableFormat.table)
-    return TableFormat.table
+    if output is None:
+        return TableFormat.table
+    suffix = output.suffix.lower()
+    if suffix in EXTENSIONS and EXTENSIONS[suffix] is None:
+        writable = ", ".join(sorted(k for k, v in EXTENSIONS.items() if v is not None))
+        raise typer.BadParameter(
+            f"gmsc cannot write a table as {suffix} ({output}); name a file ending in "
+            f"{writable}, or choose --format",
+            param_hint="'-o'",
+        )
+    return EXTENSIONS.get(suffix) or TableFormat.table
+
+
+def _written_in_place(target: Path) -> bool:
+    """True when `target` must be written through rather than replaced: it exists and is
+    not itself a regular file (a symlink, a FIFO, a device), or is one with other hard
+    links. A symlink is written through even to a regular file: `/dev/stdout` is one, to
+    a file the shell holds open, which a rename would leave unwritten."""
+    try:
+        status = target.lstat()
+    except FileNotFoundError:
+        return False
+    return not stat.S_ISREG(status.st_mode) or status.st_nlink > 1
+
+
+def _replace_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `target`, then rename it over `target`,
+    keeping the mode (and, where allowed, the owner) of the file it replaces."""
+    import tempfile
+
+    try:
+        old = target.stat()
+    except FileNotFoundError:
+        old = None
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            if old is not None:
+                os.fchmod(file.fileno(), stat.S_IMODE(old.st_mode))
+                with contextlib.suppress(PermissionError):
+                    os.fchown(file.fileno(), old.st_uid, old.st_gid)
+            else:
+                mask = os.umask(0)
+                os.umask(mask)
+                os.fchmod(file.fileno(), 0o666 & ~mask)
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full (or the quota is used up)"
+    return exc.strerror or str(exc)
 
 
 def write_text(text: str, output: Path | None) -> None:
-    """Write a result to stdout or, atomically, to a file."""
+    """Write a result to stdout or to a file: a regular file (or a new one) atomically,
+    anything else through (see the module's docstring)."""
     if output is None:
         sys.stdout.write(text)
         return
-    temporary = output.with_name(f".{output.name}.tmp")
+    data = text.encode("utf-8")
+    in_place = _written_in_place(output)
     try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(output)
+        if in_place:
+            with output.open("wb") as file:
+                file.write(data)
+        else:
+            _replace_atomically(output, data)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise EnvironmentFailure(f"cannot write {output}: {exc.strerror or exc}") from None
+        hint = None
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            hint = "free some space and run the command again" + (
+                "" if in_place else "; the file is as it was"
+            )
+        raise EnvironmentFailure(f"cannot write {output}: {_reason(exc)}", hint=hint) from None
     say(f"wrote {output}")
 
 
@@ -110,11 +211,13 @@ def write_bytes(data: bytes, output: Path | None) -> None:
 
 
 def screen(output: Path | None, *, default_width: int) -> tuple[bool, int]:
-    """Whether to draw with colour and boxes (stdout is a terminal, NO_COLOR unset), and
-    the width to draw in: the terminal's, else `default_width`."""
+    """Whether to draw with colour, boxes and blocks (stdout is a terminal, NO_COLOR
+    unset, TERM not "dumb"), and the width to draw in: the terminal's, else
+    `default_width`. A dumb terminal gets plain ASCII: no escape codes, no box drawing."""
     terminal = output is None and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if terminal else default_width
-    return terminal and not os.environ.get("NO_COLOR"), width
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+    return terminal and not plain, width
 
 
 def emit(result: Any, format: TableFormat | None, output: Path | None) -> None:

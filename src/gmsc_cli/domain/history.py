@@ -113,9 +113,7 @@ class History:
 
     def repeaters(self) -> dict[str, tuple[int, ...]]:
         """Regions that took part in more than one cohort, with their years, by code."""
-        return {
-            code: years for code, years in sorted(self.participation.items()) if len(years) > 1
-        }
+        return {code: years for code, years in sorted(self.participation.items()) if len(years) > 1}
 
     @property
     def years(self) -> tuple[int, ...]:

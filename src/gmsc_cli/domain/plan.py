@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gmsc_cli.domain.model import Cohort, Ledger
+from gmsc_cli.domain.model import Cohort, Ledger, Published
 
 
 def cohort_content(cohort: Cohort) -> tuple[object, ...]:
@@ -33,13 +33,17 @@ class Plan:
     programme_changed: bool = False
     incoming: dict[int, Cohort] = field(default_factory=dict)
     """The files' cohorts by year (the first of a duplicated year), with their files."""
+    published_added: tuple[int, ...] = ()
+    """The `through` years of published totals the store does not have yet."""
+    published_replaced: tuple[tuple[Published, Published], ...] = ()
+    """Stored totals (old, new) that the files change, replaced with `replace`."""
+    published_conflicts: tuple[tuple[Published, Published], ...] = ()
+    """Stored totals (old, new) that the files change, without `replace`."""
 
     @property
     def changes(self) -> bool:
         """True when the store would change."""
-        return bool(
-            self.added or self.replaced or self.published_changed or self.programme_changed
-        )
+        return bool(self.added or self.replaced or self.published_changed or self.programme_changed)
 
 
 def plan_import(stored: Ledger, incoming: Ledger, *, replace: bool) -> Plan:
@@ -69,15 +73,23 @@ def plan_import(stored: Ledger, incoming: Ledger, *, replace: bool) -> Plan:
     # Files' duplicates stay in the result so the checks can report them.
     cohorts += [c for c in incoming.cohorts if c.year in changed]
     published = {p.through: p for p in stored.published}
-    published_changed = False
+    published_added: list[int] = []
+    published_replaced: list[tuple[Published, Published]] = []
+    published_conflicts: list[tuple[Published, Published]] = []
     for total in incoming.published:
         old_total = published.get(total.through)
-        if old_total is None or (old_total.unique, old_total.source) != (
-            total.unique,
-            total.source,
-        ):
-            published_changed = True
+        if old_total is None:
+            published_added.append(total.through)
+        elif (old_total.unique, old_total.source) == (total.unique, total.source):
+            continue
+        elif replace:
+            published_replaced.append((old_total, total))
+        else:
+            # Like a cohort: a stored official figure is not replaced without --replace.
+            published_conflicts.append((old_total, total))
+            continue
         published[total.through] = total
+    published_changed = bool(published_added or published_replaced)
     programme = incoming.programme or stored.programme
     result = Ledger(
         programme=programme,
@@ -93,4 +105,7 @@ def plan_import(stored: Ledger, incoming: Ledger, *, replace: bool) -> Plan:
         published_changed=published_changed,
         incoming=taken,
         programme_changed=programme != stored.programme,
+        published_added=tuple(sorted(published_added)),
+        published_replaced=tuple(published_replaced),
+        published_conflicts=tuple(published_conflicts),
     )

@@ -67,6 +67,36 @@ _PREFIX = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _CANONICAL_PREFIX = re.compile(r"(?:Kabupaten|Kota)(?: Administrasi)? ")
+_PROVINCE_PREFIX = re.compile(r"\s*(?:provinsi|propinsi|prov)\b\.?\s*", re.IGNORECASE)
+_PROVINCE_ALIASES = {
+    # Common short names of provinces, as matching keys.
+    "dkijakarta": "31",
+    "jakarta": "31",
+    "diyogyakarta": "34",
+    "diy": "34",
+    "bangkabelitung": "19",
+    "babel": "19",
+    "kepri": "21",
+    "ntb": "52",
+    "ntt": "53",
+    "sumut": "12",
+    "sumbar": "13",
+    "sumsel": "16",
+    "jabar": "32",
+    "jateng": "33",
+    "jatim": "35",
+    "kalbar": "61",
+    "kalteng": "62",
+    "kalsel": "63",
+    "kaltim": "64",
+    "kaltara": "65",
+    "sulut": "71",
+    "sulteng": "72",
+    "sulsel": "73",
+    "sultra": "74",
+    "sulbar": "76",
+    "malut": "82",
+}
 _KEP_ABBREVIATED = re.compile(r"\bKep\.(?=\s)")
 _KEP_FULL = re.compile(r"\bKepulauan\b")
 
@@ -106,13 +136,30 @@ class Resolution(NamedTuple):
     """When unknown: up to three close matches, best first ("did you mean")."""
     legacy_code: str | None = None
     """When the text was a pre-2022 Papua code: that old code (``region`` is the current one)."""
+    province: Province | None = None
+    """When unknown because it names a province (``Sulawesi Selatan``): that province."""
+    contents: tuple[Region, ...] = ()
+    """When it names a province: the province's kabupaten/kota, by code."""
 
     def candidate_list(self) -> str:
         """The candidates of an ambiguous text: ``Kabupaten Bogor (32.01), Kota Bogor (32.71)``."""
         return ", ".join(f"{r.name} ({r.code})" for r in self.candidates)
 
+    def not_a_region(self) -> str | None:
+        """What is wrong with a text that names a province, or None: the message."""
+        if self.province is None:
+            return None
+        return f"'{self.text.strip()}' is a province, not a kabupaten/kota"
+
     def did_you_mean(self) -> str | None:
-        """The suggestions of an unknown text as a hint, or None when there are none."""
+        """The suggestions of an unknown text as a hint, or None when there are none; for
+        a province's name, what the province contains."""
+        if self.province is not None:
+            names = ", ".join(f"{r.name} ({r.code})" for r in self.contents)
+            return (
+                f"{self.province.name} ({self.province.code}) has {len(self.contents)} "
+                f"kabupaten/kota: {names}; name one of them"
+            )
         if not self.suggestions:
             return None
         return "did you mean " + " or ".join(f"{r.name} ({r.code})" for r in self.suggestions) + "?"
@@ -253,7 +300,41 @@ class Reference:
             return Resolution(text, None, suggestions=self._suggest(key, rest_key, kind, named))
         if prefix:
             return Resolution(text, None)  # a bare "Kabupaten" or "Kota": nothing to suggest
+        province = self.province_named(text)
+        if province is not None:
+            return Resolution(
+                text, None, province=province, contents=self.in_province(province.code)
+            )
         return Resolution(text, None, suggestions=self._suggest(key, "", None, set()))
+
+    def province_named(self, text: str) -> Province | None:
+        """The province a text names (``Sulawesi Selatan``, ``Provinsi Jawa Barat``, ``DKI
+        Jakarta``, ``Sulsel``), or None."""
+        key = normalize(_PROVINCE_PREFIX.sub("", text, count=1))
+        if not key:
+            return None
+        for province in self.provinces.values():
+            if normalize(province.name) == key:
+                return province
+        code = _PROVINCE_ALIASES.get(key)
+        return self.provinces.get(code) if code is not None else None
+
+    def search(self, text: str) -> tuple[Region, ...]:
+        """The regions whose code starts with ``text``, or whose canonical name or one of
+        whose aliases contains it (case, spacing and punctuation ignored), by code."""
+        key, code = normalize(text), text.strip()
+        if not key:
+            return tuple(self.regions.values())
+        aliased = {c for alias, c in self._aliases if key in normalize(alias)}
+        return tuple(
+            r
+            for r in self.regions.values()
+            if r.code.startswith(code) or key in normalize(r.name) or r.code in aliased
+        )
+
+    def in_province(self, code: str) -> tuple[Region, ...]:
+        """The kabupaten/kota of one province, by code."""
+        return tuple(r for r in self.regions.values() if r.province_code == code)
 
     def _outcome(self, text: str, codes: set[str]) -> Resolution:
         if len(codes) == 1:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import gc
+import os
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -17,8 +18,9 @@ from datetime import date, datetime
 from gmsc_cli.domain.findings import Findings, Pos
 from gmsc_cli.domain.model import Cohort, Entry, Ledger, Published
 from gmsc_cli.domain.regions import Reference, Region, Resolution, reference
+from gmsc_cli.errors import EnvironmentFailure
 from gmsc_cli.format1 import spec
-from gmsc_cli.format1.spec import MAX_FILE_BYTES, Bound, Field, Shape
+from gmsc_cli.format1.spec import MAX_FILE_BYTES, MAX_FILE_VARIABLE, Bound, Field, Shape
 from gmsc_cli.format1.yamltree import (
     ALIAS_RAW,
     Converted,
@@ -54,16 +56,37 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # --- decoding ---------------------------------------------------------------------------
 
 
+def file_limit() -> int:
+    """The largest file read, in bytes: GMSC_MAX_FILE_MB (MiB) if set, else MAX_FILE_BYTES."""
+    written = os.environ.get(MAX_FILE_VARIABLE)
+    if written is None:
+        return MAX_FILE_BYTES
+    try:
+        mib = float(written)
+    except ValueError:
+        mib = -1.0
+    if not 0 < mib < 1024 * 1024:
+        raise EnvironmentFailure(
+            f"{MAX_FILE_VARIABLE} is {written!r}; it must be a number of MiB",
+            hint=f"set it to, say, 500, or unset it (the default is {MAX_FILE_BYTES:,} bytes)",
+        )
+    return int(mib * 1024 * 1024)
+
+
 def decode(name: str, data: bytes, findings: Findings) -> str | None:
     """The text of a file, or None (with a finding) when it is too large or not UTF-8."""
-    if len(data) > MAX_FILE_BYTES:
+    limit = file_limit()
+    if len(data) > limit:
         findings.error(
             "file-too-large",
             Pos(name, 1, 1),
             _("the file has {size} bytes; a ledger file may have at most {limit}").format(
-                size=grouped(len(data)), limit=grouped(MAX_FILE_BYTES)
+                size=grouped(len(data)), limit=grouped(limit)
             ),
-            _("split the ledger into several files (files given together form one ledger)"),
+            _(
+                "split the ledger into several files (files given together form one ledger), "
+                "or raise the limit with {variable}"
+            ).format(variable=MAX_FILE_VARIABLE),
         )
         return None
     try:
@@ -537,7 +560,7 @@ class _Reader:
         self.findings.error(
             "unknown-region",
             node.pos,
-            message.format(text=_shown(text)),
+            found.not_a_region() or message.format(text=_shown(text)),
             found.did_you_mean(),
         )
         return None

@@ -16,8 +16,6 @@ from gmsc_cli.i18n import N_
 VERSION = 1
 """The format version this gmsc reads and writes."""
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-"""Larger files are refused with `file-too-large` (a 100,000-membership ledger is ~5 MB)."""
 MAX_DEPTH = 50
 """Format 1 nests five levels deep; far deeper nesting is refused, not walked."""
 MAX_REFUSED_ALIASES = 1_000
@@ -30,6 +28,19 @@ MAX_TEXT = 10_000
 """The longest text value accepted (a note, a source URL)."""
 FIRST_YEAR, LAST_YEAR = 2017, 2999
 """The programme began in 2017; later years up to 2999 are accepted for planning files."""
+KABUPATEN_KOTA = 514
+"""The number of kabupaten/kota in the reference list (a test holds it to the shipped one)."""
+MAX_MEMBERSHIPS = (LAST_YEAR - FIRST_YEAR + 1) * KABUPATEN_KOTA
+"""The most memberships a ledger can hold: every region in every year (505,262)."""
+BYTES_PER_MEMBERSHIP = 256
+"""A generous size of one membership as written: an export writes ~70 bytes for one (code,
+canonical name, status), so 256 leaves room for short sources and notes."""
+MAX_FILE_BYTES = MAX_MEMBERSHIPS * BYTES_PER_MEMBERSHIP
+"""Larger files are refused with `file-too-large` before they are parsed (129,347,072
+bytes, 123 MiB): a bound against hostile input derived from what a ledger can legitimately
+hold, so every store gmsc can write exports to a file it imports back. The environment
+variable GMSC_MAX_FILE_MB (MiB) replaces it."""
+MAX_FILE_VARIABLE = "GMSC_MAX_FILE_MB"
 MAX_UNIQUE = 100_000
 """The largest published running total of unique participants accepted."""
 MAX_VERSION = 10**6

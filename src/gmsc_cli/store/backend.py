@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -158,6 +159,12 @@ def backend_for(db: str | None) -> Backend:
 
 # --- SQLite -------------------------------------------------------------------------------
 
+DOCTOR_HINT = (
+    "run gmsc doctor to see what is damaged; restore the store from a backup, "
+    "or move it aside and import the ledger again"
+)
+"""What a command pointing at a damaged store says (doctor itself names the damage)."""
+
 SQLITE_MESSAGES: dict[str, tuple[str, str]] = {
     "SQLITE_BUSY": (
         "is busy: another gmsc is writing to it",
@@ -184,6 +191,7 @@ SQLITE_MESSAGES: dict[str, tuple[str, str]] = {
         "cannot be used ({text})",
         "check the path, the permissions of the file and its directory",
     ),
+    "SQLITE_ERROR": ("is damaged ({text})", DOCTOR_HINT),
 }
 """What each (primary) SQLite result code means to a user: the message after "the store
 PATH", and the hint."""
@@ -199,6 +207,9 @@ SQLITE_MEANING = {
     sqlite3.SQLITE_IOERR: "SQLITE_IOERR",
     sqlite3.SQLITE_FULL: "SQLITE_FULL",
     sqlite3.SQLITE_CANTOPEN: "SQLITE_CANTOPEN",
+    # SQLite's generic error: in a store gmsc made, a table or column that is missing.
+    sqlite3.SQLITE_ERROR: "SQLITE_ERROR",
+    sqlite3.SQLITE_SCHEMA: "SQLITE_ERROR",
 }
 """Primary result codes (an extended code's low byte: SQLITE_IOERR_WRITE is an
 SQLITE_IOERR) and the entry of SQLITE_MESSAGES that says what they mean."""
@@ -307,11 +318,35 @@ class SqliteBackend:
 
     def exists(self) -> bool:
         """A SQLite file that is not empty."""
+        self.refuse_odd_file()
         return self.file.is_file() and self.file.stat().st_size > 0
+
+    def refuse_odd_file(self) -> None:
+        """A store is a regular file: a FIFO, a device (`/dev/null`) or a directory would
+        fail later with a misleading error (a disk I/O error, a full disk)."""
+        try:
+            mode = self.file.stat().st_mode
+        except OSError:
+            return  # missing (it will be created), or unreachable: opening it says why
+        if not stat.S_ISREG(mode):
+            kind = (
+                "a directory"
+                if stat.S_ISDIR(mode)
+                else "a FIFO"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "not a regular file"
+            )
+            raise EnvironmentFailure(
+                f"the store {self.where} is {kind}, not a file",
+                hint="point --db (or GMSC_DB) at a gmsc store file, or at a new file",
+            )
 
     @contextmanager
     def reading(self, *, timeout: float | None = None) -> Iterator[Reads]:
         """A read-only stdlib connection in one read transaction."""
+        self.refuse_odd_file()
         self.recover()
         con = sqlite3.connect(
             f"{self.file.resolve().as_uri()}?mode=ro",
@@ -331,6 +366,7 @@ class SqliteBackend:
     def _engine(self) -> Engine:
         from sqlalchemy import create_engine, event
 
+        self.refuse_odd_file()
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
@@ -374,6 +410,12 @@ class SqliteBackend:
         try:
             with engine.begin() as conn:
                 yield conn
+        except KeyboardInterrupt:
+            # Ctrl-C can land inside SQLAlchemy's rollback and leave this process's own
+            # connection holding the write lock: recovering now would wait for that lock
+            # for the whole busy timeout. The journal is left behind instead, and the next
+            # connection to the store (this one's, at exit, or any other) rolls it back.
+            raise
         except BaseException:
             engine.dispose()
             # A write that failed on I/O (a full disk, a quota) may not have been able to

@@ -30,6 +30,7 @@ from gmsc_cli.domain.regions import DATA, reference
 from gmsc_cli.errors import EnvironmentFailure
 from gmsc_cli.store.backend import (
     BUSY_SECONDS,
+    DOCTOR_HINT,
     Backend,
     Reads,
     backend_for,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUSY_SECONDS",
+    "DOCTOR_HINT",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "Snapshot",
@@ -86,21 +88,51 @@ def content_hash(data: bytes) -> str:
 # --- reading ------------------------------------------------------------------------------
 
 
-def _texts(value: Any) -> tuple[str, ...]:
+class Damaged(ValueError):
+    """A stored value no gmsc writes: `where` names the table, row and column."""
+
+
+def _texts(value: Any, where: str) -> tuple[str, ...]:
     """A JSON list of texts (a sources column) as a tuple."""
     if value is None:
         return ()
     if isinstance(value, str):
-        value = json.loads(value)
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise Damaged(f"{where} is {_short(value)}, not a JSON list of texts") from None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"sources {value!r} is not a list of texts")
+        raise Damaged(f"{where} is {_short(value)}, not a list of texts")
     return tuple(value)
 
 
-def _day(value: Any) -> date | None:
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _whole(value: Any, where: str, *, nullable: bool = False, minimum: int = 0) -> Any:
+    """A stored whole number (bool is not one), at least `minimum`."""
+    if value is None and nullable:
+        return None
+    if type(value) is not int or value < minimum:
+        raise Damaged(f"{where} is {_short(value)}, not a whole number of at least {minimum}")
+    return value
+
+
+def _text(value: Any, where: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise Damaged(f"{where} is {_short(value)}, not text")
+    return value
+
+
+def _day(value: Any, where: str) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    return date.fromisoformat(str(value))
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Damaged(f"{where} is {_short(value)}, not a date") from None
 
 
 def _schema_version(reads: Reads, where: str) -> int | None:
@@ -134,50 +166,139 @@ def _check_version(version: int, where: str) -> None:
         )
 
 
+def stored_position(where: str, what: str) -> Pos:
+    """Where a finding about the stored ledger points: the store and the cohort (or total)
+    it is about, so a refused import says which stored cohort is involved."""
+    return Pos(f"{where} ({what})", 0, 0)
+
+
 def read_ledger(reads: Reads, where: str) -> Ledger:
-    """The stored ledger; values that no gmsc writes (edited by hand, damaged) are an
-    environment failure, not a crash."""
-    try:
-        return _read_ledger(reads, where)
-    except (ValueError, TypeError, KeyError) as exc:  # JSONDecodeError is a ValueError
+    """The stored ledger; a value that no gmsc writes (edited by hand, damaged) or a
+    missing column is an environment failure that names it, not a crash."""
+    problems: list[str] = []
+    ledger = _read_ledger(reads, where, problems)
+    problems = list(dict.fromkeys(problems))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise EnvironmentFailure(
-            f"the store {where} holds values gmsc cannot read ({type(exc).__name__}: {exc})",
-            hint="gmsc doctor checks it; restore it from a backup, or move it aside and "
-            "import the ledger again",
-        ) from None
-
-
-def _read_ledger(reads: Reads, where: str) -> Ledger:
-    regions = reference().regions
-    meta = {row["key"]: row["value"] for row in reads.rows("SELECT * FROM gmsc_meta")}
-    here = Pos(where, 0, 0)
-    entries: dict[int, list[Entry]] = {}
-    for row in reads.rows("SELECT * FROM entry ORDER BY year, position"):
-        year, code, status = row["year"], row["code"], row["status"]
-        if code not in regions:
-            raise ValueError(f"entry {year}/{code}: no kabupaten/kota has that code")
-        if status not in STATUSES:
-            raise ValueError(f"entry {year}/{code}: status {status!r}")
-        entry = Entry(code, regions[code].name, status, _texts(row["sources"]), row["note"], here)
-        entries.setdefault(year, []).append(entry)
-    cohorts = tuple(
-        Cohort(
-            year=row["year"],
-            declared=row["declared"],
-            declared_repeats=row["declared_repeats"],
-            title=row["title"],
-            mou_date=_day(row["mou_date"]),
-            sources=_texts(row["sources"]),
-            entries=tuple(entries.get(row["year"], ())),
-            pos=here,
+            f"the store {where} is damaged: {problems[0]}{more}", hint=DOCTOR_HINT
         )
-        for row in reads.rows("SELECT * FROM cohort ORDER BY year")
-    )
-    published = tuple(
-        Published(row["through"], row["unique"], row["source"], here)
-        for row in reads.rows("SELECT * FROM published_total ORDER BY through")
-    )
-    return Ledger(meta.get("programme"), published, cohorts)
+    return ledger
+
+
+def damaged_values(reads: Reads, where: str) -> list[str]:
+    """Every stored value gmsc cannot read, each naming its table, row and column."""
+    problems: list[str] = []
+    _read_ledger(reads, where, problems)
+    return list(dict.fromkeys(problems))
+
+
+def _first(pair: tuple[int, Entry]) -> int:
+    return pair[0]
+
+
+def _read_ledger(reads: Reads, where: str, problems: list[str]) -> Ledger:
+    """The stored ledger without the rows that cannot be read; what is wrong with those is
+    appended to `problems`."""
+    regions = reference().regions
+
+    def rows(table: str, order: str) -> list[dict[str, Any]]:
+        return reads.rows(f"SELECT * FROM {table} ORDER BY {order}")
+
+    def column(row: dict[str, Any], table: str, name: str) -> Any:
+        if name not in row:
+            raise Damaged(f"table {table} has no column {name}")
+        return row[name]
+
+    meta = {str(row.get("key")): row.get("value") for row in rows("gmsc_meta", "key")}
+    # Ordered by position here, not in SQL, so a store without that column is reported
+    # rather than failing the query.
+    entries: dict[int, list[tuple[int, Entry]]] = {}
+    for row in rows("entry", "year, code"):
+        try:
+            year = column(row, "entry", "year")
+            code = column(row, "entry", "code")
+            at = f"entry {year}/{code}"
+            _whole(year, f"{at}: year")
+            position = _whole(column(row, "entry", "position"), f"{at}: position")
+            if code not in regions:
+                raise Damaged(f"{at}: code {code!r} is no kabupaten/kota")
+            status = column(row, "entry", "status")
+            if status not in STATUSES:
+                raise Damaged(f"{at}: status is {_short(status)}, not one of {', '.join(STATUSES)}")
+            entry = Entry(
+                code,
+                regions[code].name,
+                status,
+                _texts(column(row, "entry", "sources"), f"{at}: sources"),
+                _text(column(row, "entry", "note"), f"{at}: note"),
+                stored_position(where, f"cohort {year}"),
+            )
+        except Damaged as exc:
+            problems.append(str(exc))
+            continue
+        entries.setdefault(year, []).append((position, entry))
+    cohorts = []
+    for row in rows("cohort", "year"):
+        try:
+            year = _whole(column(row, "cohort", "year"), "cohort: year")
+            at = f"cohort {year}"
+            cohorts.append(
+                Cohort(
+                    year=year,
+                    declared=_whole(
+                        column(row, "cohort", "declared"), f"{at}: declared", nullable=True
+                    ),
+                    declared_repeats=_whole(
+                        column(row, "cohort", "declared_repeats"), f"{at}: declared_repeats"
+                    ),
+                    title=_text(column(row, "cohort", "title"), f"{at}: title"),
+                    mou_date=_day(column(row, "cohort", "mou_date"), f"{at}: mou_date"),
+                    sources=_texts(column(row, "cohort", "sources"), f"{at}: sources"),
+                    entries=tuple(e for _, e in sorted(entries.get(year, []), key=_first)),
+                    pos=stored_position(where, at),
+                )
+            )
+        except Damaged as exc:
+            problems.append(str(exc))
+    published = []
+    for row in rows("published_total", "through"):
+        try:
+            through = _whole(column(row, "published_total", "through"), "published total: through")
+            at = f"published total through {through}"
+            published.append(
+                Published(
+                    through,
+                    _whole(column(row, "published_total", "unique"), f"{at}: unique"),
+                    _text(column(row, "published_total", "source"), f"{at}: source"),
+                    stored_position(where, at),
+                )
+            )
+        except Damaged as exc:
+            problems.append(str(exc))
+    programme = meta.get("programme")
+    if programme is not None and not isinstance(programme, str):
+        problems.append(f"gmsc_meta programme is {_short(programme)}, not text")
+        programme = None
+    return Ledger(programme, tuple(published), tuple(cohorts))
+
+
+def expected_tables() -> dict[str, tuple[str, ...]]:
+    """The tables and columns of this gmsc's schema (tables.py), table by table."""
+    from sqlmodel import SQLModel
+
+    from gmsc_cli.store import tables  # noqa: F401  (registers the table models)
+
+    return {
+        table.name: tuple(column.name for column in table.columns)
+        for table in SQLModel.metadata.sorted_tables
+    }
+
+
+def damage(snap: Snapshot) -> list[str]:
+    """What makes a store of this schema unusable: missing tables and columns, else the
+    stored values gmsc cannot read. [] for a sound store."""
+    return snap.missing(expected_tables()) or snap.damaged_values()
 
 
 class Snapshot:
@@ -217,6 +338,30 @@ class Snapshot:
     def integrity(self) -> list[str] | None:
         """The database's own consistency problems; None when it has no such check."""
         return self._reads.integrity()
+
+    def missing(self, expected: dict[str, tuple[str, ...]]) -> list[str]:
+        """The tables and columns of `expected` (table -> columns) the store lacks."""
+        tables = self._reads.table_names()
+        problems = []
+        for table, columns in expected.items():
+            if table not in tables:
+                problems.append(f"table {table} is missing")
+                continue
+            have = self._columns(table)
+            problems += [f"table {table} has no column {c}" for c in columns if c not in have]
+        return problems
+
+    def _columns(self, table: str) -> set[str]:
+        if getattr(self._reads, "con", None) is not None or getattr(self._reads, "sqlite", False):
+            return {row["name"] for row in self._reads.rows(f"PRAGMA table_info({table})")}
+        rows = self._reads.rows(
+            f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}'"
+        )
+        return {row["column_name"] for row in rows}
+
+    def damaged_values(self) -> list[str]:
+        """Every stored value gmsc cannot read, naming its table, row and column."""
+        return damaged_values(self._reads, self.where)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -296,20 +441,25 @@ class Store:
                 _check_version(version, self.where)
             yield Snapshot(reads, self.where, version)
 
+    def empty(self) -> EnvironmentFailure:
+        """The failure of a command (but init) on a database with no gmsc tables: it is
+        not adopted half-way (an import's cohorts without the bundled ones)."""
+        return EnvironmentFailure(
+            f"the store {self.where} is an empty database: it has no gmsc tables",
+            hint="gmsc init creates the store in it; or point --db at another file",
+        )
+
     def read(self) -> Ledger:
         """The stored ledger; the store must exist. An older schema is upgraded first."""
         with self.reading() as snap:
             if snap.version is None:
-                raise EnvironmentFailure(
-                    f"the store {self.where} is empty",
-                    hint="run any command without --db pointing there, or gmsc import",
-                )
+                raise self.empty()
             if snap.version >= SCHEMA_VERSION:
                 return snap.ledger()
         # An older schema is upgraded only after the read transaction has ended: its shared
         # lock would otherwise keep the upgrade's commit waiting until "busy".
         with self._translated(writing=True), self.backend.writing() as conn:
-            self._prepare(conn)
+            self._prepare(conn, create=False)
         return self.read()
 
     def read_if_exists(self) -> Ledger | None:
@@ -330,19 +480,23 @@ class Store:
             return snap.receipts()
 
     @contextmanager
-    def writing(self) -> Iterator[Transaction]:
-        """One unit of work under the write lock: the store is created or upgraded, the
-        stored ledger read, and what the block writes committed when it ends — or, if it
-        raises, nothing at all."""
+    def writing(self, *, create: bool = False) -> Iterator[Transaction]:
+        """One unit of work under the write lock: the store is upgraded (or, with
+        `create`, created in an empty database), the stored ledger read, and what the
+        block writes committed when it ends — or, if it raises, nothing at all."""
+        # A database that does not exist yet (or an empty file) is new: created. One
+        # that exists without gmsc's tables is only adopted with `create` (gmsc init).
+        create = create or not self.exists()
         with self._translated(writing=True), self.backend.writing() as conn:
-            created = self._prepare(conn)
+            created = self._prepare(conn, create=create)
             stored = read_ledger(self.backend.reads_of(conn), self.where)
             yield Transaction(
                 conn, stored, created=created, insert_many=self.backend.insert_many
             )
 
-    def _prepare(self, conn: Connection) -> bool:
-        """Create or upgrade the tables inside the write transaction; True if created."""
+    def _prepare(self, conn: Connection, *, create: bool) -> bool:
+        """Upgrade the tables (or create them, when `create`) inside the write
+        transaction; True if created."""
         from sqlmodel import SQLModel
 
         from gmsc_cli.store import tables as models
@@ -359,6 +513,8 @@ class Store:
                     .values(value=str(SCHEMA_VERSION))
                 )
             return False
+        if not create:
+            raise self.empty()
         SQLModel.metadata.create_all(conn)
         ref = reference()
         _insert(conn, [models.Meta(key="schema_version", value=str(SCHEMA_VERSION))])

@@ -27,7 +27,7 @@ class Glyphs:
     identified: str
 
 
-BLOCKS = Glyphs(new="█", repeat="▓", unnamed="░", declared="█", identified="█")
+BLOCKS = Glyphs(new="█", repeat="▓", unnamed="░", declared="█", identified="▓")
 ASCII = Glyphs(new="#", repeat="+", unnamed=".", declared="=", identified="#")
 STYLES = {
     "new": "green",
@@ -40,50 +40,89 @@ _LABEL = 17
 """Columns before a bar: the year or the series name."""
 
 
-def _cells(value: int, scale: float) -> int:
-    """How many characters `value` takes; any value above 0 shows at least one."""
-    return max(1, round(value * scale)) if value > 0 else 0
+def _split(parts: list[int], cells: int) -> list[int]:
+    """`cells` characters shared among `parts` in proportion, by cumulative rounding (so
+    they add up to exactly `cells`); a part above 0 gets at least one when there is room,
+    taken from the longest part."""
+    total = sum(parts)
+    if total <= 0 or cells <= 0:
+        return [0] * len(parts)
+    shares, done = [], 0
+    for index in range(len(parts)):
+        end = round(sum(parts[: index + 1]) * cells / total)
+        shares.append(end - done)
+        done = end
+    for index, value in enumerate(parts):
+        if value > 0 and shares[index] == 0:
+            longest = max(range(len(shares)), key=lambda i: shares[i])
+            if shares[longest] > 1:
+                shares[longest] -= 1
+                shares[index] = 1
+    return shares
+
+
+def _room(width: int, suffixes: list[str]) -> int:
+    """The longest bar that leaves room for the label and the longest figures after it."""
+    return max(width - _LABEL - max([len(s) for s in suffixes] + [0]), 10)
 
 
 def totals_chart(totals: Totals, *, styled: bool, width: int) -> str:
-    """Both pictures as text, at most `width` columns (at least room for short bars)."""
+    """Both pictures as text, no line wider than `width` (when that leaves room for bars
+    of 10 characters). Without colour the glyphs alone tell the series apart."""
     from rich.text import Text
 
     glyphs = BLOCKS if styled else ASCII
-    room = max(width, 60) - _LABEL - 30  # leave room for the figures after each bar
     out = Text()
 
-    def bar(parts: list[tuple[str, int]], scale: float) -> None:
-        for kind, value in parts:
-            cells = _cells(value, scale)
+    def bar(parts: list[tuple[str, int]], length: int) -> None:
+        shares = _split([value for _, value in parts], length)
+        for (kind, _), cells in zip(parts, shares, strict=True):
             out.append(getattr(glyphs, kind) * cells, style=STYLES[kind] if styled else "")
 
+    def length(value: int, top: int, room: int) -> int:
+        return max(1, round(value * room / top)) if value > 0 else 0
+
     sizes = [max(row.declared or 0, row.participants) for row in totals.cohorts]
-    scale = room / max([*sizes, 1])
+    members = [
+        f" {row.new} new + {row.repeats} repeat"
+        + (f" of {row.declared} declared" if row.declared is not None else "")
+        for row in totals.cohorts
+    ]
+    room = _room(width, members)
+    top = max([*sizes, 1])
     out.append("Members per cohort: ", style="bold" if styled else "")
     out.append(
         f"{glyphs.new} new  {glyphs.repeat} repeat  "
-        f"{glyphs.unnamed} rest of the declared size (unnamed or withdrawn)\n"
+        f"{glyphs.unnamed} declared, unnamed or withdrawn\n"
     )
-    for row, size in zip(totals.cohorts, sizes, strict=True):
+    for row, size, figures in zip(totals.cohorts, sizes, members, strict=True):
         out.append(f"{row.year}".ljust(_LABEL))
         unnamed = max(size - row.participants, 0)
-        bar([("new", row.new), ("repeat", row.repeats), ("unnamed", unnamed)], scale)
-        declared = f" of {row.declared} declared" if row.declared is not None else ""
-        out.append(f" {row.new} new + {row.repeats} repeat{declared}\n")
+        parts = [("new", row.new), ("repeat", row.repeats), ("unnamed", unnamed)]
+        bar(parts, length(size, top, room))
+        out.append(figures + "\n")
 
+    official = [f" {row.cumulative_declared}" for row in totals.cohorts]
+    identified = []
+    for row in totals.cohorts:
+        gap = row.cumulative_declared - row.cumulative_identified
+        identified.append(f" {row.cumulative_identified}" + (f" ({gap} not named)" if gap else ""))
+    room = _room(width, official + identified)
     top = max([row.cumulative_declared for row in totals.cohorts] + [1])
-    scale = room / top
     out.append("\nDistinct kabupaten/kota so far: ", style="bold" if styled else "")
     out.append(f"{glyphs.declared} official  {glyphs.identified} identified\n")
-    for row in totals.cohorts:
+    for row, declared_text, identified_text in zip(
+        totals.cohorts, official, identified, strict=True
+    ):
         out.append(f"{row.year} official".ljust(_LABEL))
-        bar([("declared", row.cumulative_declared)], scale)
-        out.append(f" {row.cumulative_declared}\n")
+        bar([("declared", row.cumulative_declared)], length(row.cumulative_declared, top, room))
+        out.append(declared_text + "\n")
         out.append(f"{'':4} identified".ljust(_LABEL))
-        bar([("identified", row.cumulative_identified)], scale)
-        gap = row.cumulative_declared - row.cumulative_identified
-        out.append(f" {row.cumulative_identified}" + (f" ({gap} not named)" if gap else "") + "\n")
+        bar(
+            [("identified", row.cumulative_identified)],
+            length(row.cumulative_identified, top, room),
+        )
+        out.append(identified_text + "\n")
 
     console = capture_console(max(width, 60), styled=styled, soft_wrap=True)
     console.print(out, end="")

@@ -18,10 +18,18 @@ def plan_text(outcome: ImportOutcome) -> str:
         return ", ".join(str(v) for v in values) or "none"
 
     plan, before, after = outcome.plan, outcome.before, outcome.after
+    totals = [f"add through {', '.join(str(t) for t in plan.published_added)}"] * bool(
+        plan.published_added
+    )
+    totals += [
+        f"replace through {new.through} ({old.unique} -> {new.unique})"
+        for old, new in plan.published_replaced
+    ]
     lines = [
         f"add:       {years(plan.added)}",
         f"replace:   {years(plan.replaced)}",
         f"unchanged: {years(plan.unchanged)}",
+        f"published totals: {'; '.join(totals) or 'no change'}",
         f"distinct regions (declared):   {before.unique_declared} -> {after.unique_declared}",
         f"distinct regions (identified): {before.unique_identified} -> {after.unique_identified}",
     ]

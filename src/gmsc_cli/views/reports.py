@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gmsc_cli.domain.arithmetic import Totals, compute
+from gmsc_cli.domain.arithmetic import Totals, compute, figures
 from gmsc_cli.domain.history import History
 from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.reconcile import reconcile
@@ -157,13 +157,6 @@ def cohort_table(ledger: Ledger, year: int, *, sources: bool = False) -> Tabular
         }
         for m in found.memberships
     ]
-    named = len(rows)
-    if cohort.declared is not None:
-        caption = _("{declared} declared, {named} named").format(
-            declared=number(cohort.declared), named=number(named)
-        )
-    else:
-        caption = _("{named} named").format(named=number(named))
     return Tabular(
         title=(
             _("Cohort {year}: {title}").format(year=year, title=cohort.title)
@@ -181,8 +174,41 @@ def cohort_table(ledger: Ledger, year: int, *, sources: bool = False) -> Tabular
             *((SOURCES,) if sources else ()),
         ),
         rows=rows,
-        caption=caption,
+        caption=cohort_caption(figures(history), year),
     )
+
+
+def cohort_caption(totals: Totals, year: int) -> str:
+    """One cohort's counts in the words of the arithmetic (README, "The arithmetic"), as
+    `totals` and `validate` count them: "50 declared, 49 participants, 1 unnamed slot;
+    53 entries (2 withdrawn, 1 disputed)"."""
+    row = next(r for r in totals.cohorts if r.year == year)
+    parts = (
+        [] if row.declared is None else [_("{count} declared").format(count=number(row.declared))]
+    )
+    parts.append(
+        ngettext("{count} participant", "{count} participants", row.participants).format(
+            count=number(row.participants)
+        )
+    )
+    if row.unlisted:
+        parts.append(
+            ngettext("{count} unnamed slot", "{count} unnamed slots", row.unlisted).format(
+                count=number(row.unlisted)
+            )
+        )
+    entries = row.listed + row.disputed
+    aside = [
+        word.format(count=number(count))
+        for count, word in (
+            (row.probable, _("{count} probable")),
+            (row.withdrawn, _("{count} withdrawn")),
+            (row.disputed, _("{count} disputed")),
+        )
+        if count
+    ]
+    counted = ngettext("{count} entry", "{count} entries", entries).format(count=number(entries))
+    return ", ".join(parts) + f"; {counted}" + (f" ({', '.join(aside)})" if aside else "")
 
 
 def resolve_region(text: str) -> Region:
@@ -196,6 +222,11 @@ def resolve_region(text: str) -> Region:
                 text=text, candidates=found.candidate_list()
             ),
             hint=_("give the full name or code"),
+        )
+    if found.province is not None:
+        raise DataError(
+            found.not_a_region() or "",
+            hint=f"{found.did_you_mean()} (gmsc regions --province '{found.province.name}')",
         )
     raise DataError(
         _("no kabupaten/kota is called '{text}'").format(text=text), hint=found.did_you_mean()
@@ -261,6 +292,47 @@ def repeats_table(ledger: Ledger) -> Tabular:
             count=number(len(rows))
         ),
         document=[{"code": r["code"], "name": r["name"], "years": r["years"]} for r in rows],
+    )
+
+
+def regions_table(
+    ledger: Ledger, *, province: str | None = None, search: str | None = None
+) -> Tabular:
+    """`gmsc regions`: the reference kabupaten/kota (of one province, or matching a text),
+    each with whether and in which cohorts it took part."""
+    ref = reference()
+    chosen = ref.search(search) if search is not None else tuple(ref.regions.values())
+    if province is not None:
+        found = ref.provinces.get(province.strip()) or ref.province_named(province)
+        if found is None:
+            names = ", ".join(p.name for p in ref.provinces.values())
+            raise DataError(f"no province is called '{province}'", hint=f"the provinces: {names}")
+        chosen = tuple(r for r in chosen if r.province_code == found.code)
+    taken = History(ledger).participation
+    rows = [
+        {
+            "code": r.code,
+            "kind": r.kind,
+            "name": r.name,
+            "province": r.province,
+            "took_part": "yes" if r.code in taken else "no",
+            "years": list(taken.get(r.code, ())),
+        }
+        for r in chosen
+    ]
+    part = sum(1 for row in rows if row["took_part"] == "yes")
+    return Tabular(
+        title="Kabupaten/kota of the reference list",
+        columns=(
+            Column("code", "Code", numeric=False),
+            Column("kind", "Kind", numeric=False),
+            Column("name", "Name", numeric=False),
+            Column("province", "Province", numeric=False),
+            Column("took_part", "Took part", numeric=False),
+            Column("years", "Cohorts", numeric=False),
+        ),
+        rows=rows,
+        caption=f"{len(rows)} kabupaten/kota, {part} of them took part",
     )
 
 
