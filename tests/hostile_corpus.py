@@ -518,7 +518,7 @@ OUTPUT_CASES: tuple[OutputCase, ...] = (
     OutputCase("fifo", _fifo, 0, lambda d: stat.S_ISFIFO((d / "pipe.csv").lstat().st_mode)),
     OutputCase("directory", lambda d: str(d), 3, lambda d: d.is_dir()),
     OutputCase("empty-name", lambda d: "", 2, lambda d: True),
-    OutputCase("xlsx", lambda d: str(d / "t.xlsx"), 2, lambda d: not (d / "t.xlsx").exists()),
+    OutputCase("ods", lambda d: str(d / "t.ods"), 2, lambda d: not (d / "t.ods").exists()),
     OutputCase("html", lambda d: str(d / "t.html"), 2, lambda d: not (d / "t.html").exists()),
     OutputCase("tsv", lambda d: str(d / "t.tsv"), 2, lambda d: not (d / "t.tsv").exists()),
     OutputCase(

@@ -197,7 +197,7 @@ class TestNames:
         assert result.exit_code == 2, result
         assert "the file name is empty" in result.stderr
 
-    @pytest.mark.parametrize("name", ["totals.xlsx", "totals.html", "totals.tsv"])
+    @pytest.mark.parametrize("name", ["totals.ods", "totals.html", "totals.tsv"])
     def test_an_extension_gmsc_cannot_write_is_refused(
         self, run: Run, tmp_path: Path, name: str
     ) -> None:

@@ -648,7 +648,7 @@ SYNTHETIC_REPORTS: dict[tuple[str, ...], dict[str, str]] = {
 | 65.71 | Kota Tarakan         | Kalimantan Utara | probable  | new         |                 |      |
 | 75.71 | Kota Gorontalo       | Gorontalo        | withdrawn | not counted |                 |      |
 +----------------------------------------------------------------------------------------------------+
-                                         3 declared, 3 named
+           3 declared, 2 participants, 1 unnamed slot; 3 entries (1 probable, 1 withdrawn)
 """,  # noqa: E501
         "json": as_json(
             [
@@ -712,7 +712,7 @@ SYNTHETIC_REPORTS: dict[tuple[str, ...], dict[str, str]] = {
 | 73.73 | Kota Palopo          | Sulawesi Selatan | confirmed | new         |                 |             |
 | 75.01 | Kabupaten Gorontalo  | Gorontalo        | disputed  | not counted |                 |             |
 +-----------------------------------------------------------------------------------------------------------+
-                                             3 declared, 3 named
+                     3 declared, 2 participants, 1 unnamed slot; 3 entries (1 disputed)
 """,  # noqa: E501
         "csv": dedent(
             """\

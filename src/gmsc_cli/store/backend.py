@@ -69,6 +69,9 @@ class Reads(Protocol):
     def table_names(self) -> set[str]:
         """The names of the tables in the database."""
 
+    def columns(self, table: str) -> set[str]:
+        """The names of the columns of one table (empty when there is no such table)."""
+
     def integrity(self) -> list[str] | None:
         """The database's own consistency problems ([] if none); None if it has no such check."""
 
@@ -250,6 +253,10 @@ class _SqliteReads:
         rows = self.con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         return {row[0] for row in rows.fetchall()}
 
+    def columns(self, table: str) -> set[str]:
+        """The columns SQLite lists for the table."""
+        return {row[1] for row in self.con.execute(f"PRAGMA table_info({table})").fetchall()}
+
     def integrity(self) -> list[str]:
         """SQLite's integrity and foreign-key checks."""
         problems = [
@@ -280,6 +287,12 @@ class _ConnectionReads:
         from sqlalchemy import inspect
 
         return set(inspect(self.conn).get_table_names())
+
+    def columns(self, table: str) -> set[str]:
+        """The columns SQLAlchemy's inspector finds for the table."""
+        from sqlalchemy import inspect
+
+        return {column["name"] for column in inspect(self.conn).get_columns(table)}
 
     def integrity(self) -> list[str] | None:
         """SQLite's checks through the driver; None for a database server."""

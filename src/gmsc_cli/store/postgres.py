@@ -159,6 +159,15 @@ class _PgReads:
         ).fetchall()
         return {row[0] for row in rows}
 
+    def columns(self, table: str) -> set[str]:
+        """The columns of the table in the store's schema."""
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = %s",
+            (table,),
+        ).fetchall()
+        return {row[0] for row in rows}
+
     def integrity(self) -> list[str]:
         """The constraints the schema declares, present and validated, and no row that a
         foreign key would refuse (a constraint dropped or disabled by hand)."""

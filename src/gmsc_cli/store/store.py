@@ -347,17 +347,9 @@ class Snapshot:
             if table not in tables:
                 problems.append(f"table {table} is missing")
                 continue
-            have = self._columns(table)
+            have = self._reads.columns(table)
             problems += [f"table {table} has no column {c}" for c in columns if c not in have]
         return problems
-
-    def _columns(self, table: str) -> set[str]:
-        if getattr(self._reads, "con", None) is not None or getattr(self._reads, "sqlite", False):
-            return {row["name"] for row in self._reads.rows(f"PRAGMA table_info({table})")}
-        rows = self._reads.rows(
-            f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}'"
-        )
-        return {row["column_name"] for row in rows}
 
     def damaged_values(self) -> list[str]:
         """Every stored value gmsc cannot read, naming its table, row and column."""
