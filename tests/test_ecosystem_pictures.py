@@ -287,6 +287,22 @@ class TestReportInChromium:
             assert f'<td class="n">{year}</td>' in dom
         assert '<svg id="cumulative-chart"' in dom and "<rect" in dom
 
+    def test_rendered_dom_in_indonesian(self, run: Run, tmp_path: Path) -> None:
+        """If Chromium renders `gmsc --lang id report`, then the page says it is
+        Indonesian and its headings and headline words are the Indonesian ones."""
+        target = tmp_path / "laporan.html"
+        assert run("--lang", "id", "report", "-o", str(target)).exit_code == 0
+        done = _chromium("--dump-dom", target.as_uri(), profile=tmp_path / "profile")
+        assert done.returncode == 0, done.stderr[-2000:]
+        dom = done.stdout
+        assert '<html lang="id">' in dom
+        headings = re.findall(r"<h2>([^<]*)</h2>", dom)
+        for heading in ("Siapa yang ikut, dan sejak kapan", "Angkatan", "Cakupan per provinsi"):
+            assert heading in headings, headings
+        assert "kabupaten/kota berbeda, angka resmi" in dom
+        assert "<h3>Total berjalan</h3>" in dom
+        assert "Who took part" not in dom and "Running totals" not in dom
+
     def test_screenshot_is_not_blank(self, report: Path, tmp_path: Path) -> None:
         """If Chromium takes a 1280x2000 screenshot of the page, then the PNG decodes, and
         it has many colours and a good share of non-background pixels."""

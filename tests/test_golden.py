@@ -27,6 +27,9 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 GENERATED = GOLDEN / "ledger-100.yaml"
 """100 cohorts of 20 regions each, written by benchmarks/generate.py (2,000 memberships)."""
 
+DIFF_OLD = GOLDEN / "diff" / "old.yaml"
+"""The old side of two small ledgers for the diff cases (diff/new.yaml is the new one)."""
+
 TABULAR_FORMATS = ("table", "json", "csv", "markdown")
 
 CASES: dict[str, tuple[Path, tuple[str, ...]]] = {}
@@ -78,6 +81,17 @@ _case("bundled-id-reconcile-table", BUNDLED, "--lang", "id", "reconcile", "--for
 _case("bundled-id-validate-text", BUNDLED, "--lang", "id", "validate", "LEDGER", "--format", "text")
 _case("bundled-id-help", BUNDLED, "--lang", "id", "--help")
 _case("bundled-id-totals-help", BUNDLED, "--lang", "id", "totals", "--help")
+_case("bundled-id-report", BUNDLED, "--lang", "id", "report")
+_case("bundled-id-chart", BUNDLED, "--lang", "id", "totals", "--chart")
+_case("bundled-id-cohort-2018-table", BUNDLED, "--lang", "id", "cohort", "2018")
+_case("bundled-id-region-depok-table", BUNDLED, "--lang", "id", "region", "Depok")
+_case("bundled-id-import-dry-run", BUNDLED, "--lang", "id", "import", "LEDGER", "--dry-run")
+_case("bundled-id-doctor", BUNDLED, "--lang", "id", "doctor", "LEDGER")
+_case("bundled-id-map-svg", BUNDLED, "--lang", "id", "map")
+_case("diff-id-text", DIFF_OLD, "--lang", "id", "diff", "old.yaml", "new.yaml")
+_case(
+    "diff-id-markdown", DIFF_OLD, "--lang", "id", "diff", "old.yaml", "new.yaml", "-f", "markdown"
+)
 FRESH = {"bundled-id-help", "bundled-id-totals-help"}
 """Cases run by the console script in a fresh interpreter: help texts are chosen when
 the command line is built, before any option is parsed."""

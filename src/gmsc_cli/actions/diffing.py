@@ -16,6 +16,7 @@ from gmsc_cli.domain.diff import Diff, diff_ledgers
 from gmsc_cli.domain.findings import Findings, Severity
 from gmsc_cli.domain.model import Ledger
 from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.i18n import _, ngettext, number
 
 STORE = "@store"
 """The name of the store as a side of a diff."""
@@ -59,11 +60,23 @@ class Comparison:
     def refusal(self) -> str:
         """Which side has how many errors, in a few words."""
         parts = []
-        for which, side in (("old", self.old), ("new", self.new)):
+        for old, side in ((True, self.old), (False, self.new)):
             errors = side.findings.count_of(Severity.ERROR)
             if errors:
-                plural = "" if errors == 1 else "s"
-                parts.append(f"the {which} ledger ({side.label}) has {errors} error{plural}")
+                words = (
+                    ngettext(
+                        "the old ledger ({ledger}) has {count} error",
+                        "the old ledger ({ledger}) has {count} errors",
+                        errors,
+                    )
+                    if old
+                    else ngettext(
+                        "the new ledger ({ledger}) has {count} error",
+                        "the new ledger ({ledger}) has {count} errors",
+                        errors,
+                    )
+                )
+                parts.append(words.format(ledger=side.label, count=number(errors)))
         return "; ".join(parts)
 
     def diff(self) -> Diff:
@@ -96,16 +109,18 @@ def compare(old: list[str], new: list[str], stored: Callable[[], Ledger]) -> Com
 def _git(args: list[str], cwd: Path | None) -> subprocess.CompletedProcess[bytes]:
     git = shutil.which("git")
     if git is None:
-        raise EnvironmentFailure("cannot run git: it is not installed (or not on PATH)")
+        raise EnvironmentFailure(_("cannot run git: it is not installed (or not on PATH)"))
     try:
         return subprocess.run([git, *args], cwd=cwd, capture_output=True, check=False)
     except OSError as exc:
-        raise EnvironmentFailure(f"cannot run git: {exc.strerror or exc}") from None
+        raise EnvironmentFailure(
+            _("cannot run git: {reason}").format(reason=exc.strerror or exc)
+        ) from None
 
 
 def _first_line(data: bytes) -> str:
     text = data.decode("utf-8", "replace").strip()
-    return text.splitlines()[0] if text else "git failed"
+    return text.splitlines()[0] if text else _("git failed")
 
 
 def is_ledger_text(data: bytes) -> bool:
@@ -148,13 +163,13 @@ def compare_git(rev: str, files: list[str], *, cwd: Path | None = None) -> Compa
     top = _git(["rev-parse", "--show-toplevel"], cwd)
     if top.returncode != 0:
         where = cwd if cwd is not None else Path.cwd()
-        raise EnvironmentFailure(f"not a git repository: {where}")
+        raise EnvironmentFailure(_("not a git repository: {path}").format(path=where))
     # A revision is never an option: `--git -x` must not reach git as one.
     if (
         rev.startswith("-")
         or _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd).returncode
     ):
-        raise EnvironmentFailure(f"unknown revision '{rev}'")
+        raise EnvironmentFailure(_("unknown revision '{rev}'").format(rev=rev))
     named = bool(files)
     compared: list[str] = []
     old_sources: list[tuple[str, bytes]] = []
@@ -163,7 +178,11 @@ def compare_git(rev: str, files: list[str], *, cwd: Path | None = None) -> Compa
         after = _working_copy(path, cwd)
         before = _at_rev(rev, path, cwd)
         if named and after is None and before is None:
-            raise EnvironmentFailure(f"cannot read {path}: not in the working copy nor at {rev}")
+            raise EnvironmentFailure(
+                _("cannot read {path}: not in the working copy nor at {rev}").format(
+                    path=path, rev=rev
+                )
+            )
         if not named and not any(d is not None and is_ledger_text(d) for d in (before, after)):
             continue
         compared.append(path)
@@ -173,7 +192,8 @@ def compare_git(rev: str, files: list[str], *, cwd: Path | None = None) -> Compa
             new_sources.append((path, after))
     if not compared:
         raise EnvironmentFailure(
-            "no ledger files found in the repository", hint="name them: gmsc diff --git REV FILE..."
+            _("no ledger files found in the repository"),
+            hint=_("name them: gmsc diff --git REV FILE..."),
         )
     return Comparison(
         _side(", ".join(f"{rev}:{path}" for path in compared), old_sources),
@@ -187,4 +207,6 @@ def append_text(path: str, text: str) -> None:
         with open(path, "a", encoding="utf-8") as file:
             file.write(text)
     except OSError as exc:
-        raise EnvironmentFailure(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise EnvironmentFailure(
+            _("cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
+        ) from None

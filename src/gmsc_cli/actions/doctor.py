@@ -11,6 +11,7 @@ from gmsc_cli.domain.model import Cohort, Ledger
 from gmsc_cli.domain.plan import cohort_content
 from gmsc_cli.domain.regions import reference
 from gmsc_cli.errors import EnvironmentFailure, ExitStatus
+from gmsc_cli.i18n import N_, _, ngettext, number
 
 if TYPE_CHECKING:
     from gmsc_cli.store.store import Store
@@ -21,6 +22,7 @@ class Verdict:
     """One check of the doctor: its name, whether it passed, and what it found."""
 
     name: str
+    """The check's English name (an `N_` message: the command line translates it)."""
     ok: bool
     details: tuple[str, ...] = ()
 
@@ -46,9 +48,12 @@ class Examination:
         return ExitStatus.OK if self.ok else ExitStatus.DATA
 
 
-INTEGRITY = "integrity"
-SCHEMA = "tables and columns"
-VALUES = "stored values"
+INTEGRITY = N_("integrity")
+SCHEMA = N_("tables and columns")
+VALUES = N_("stored values")
+REFERENCE = N_("reference regions")
+INVARIANTS = N_("ledger invariants")
+DRIFT = N_("store matches the files")
 
 
 def examine(store: Store, files: list[str] | None = None) -> Examination:
@@ -61,7 +66,8 @@ def examine(store: Store, files: list[str] | None = None) -> Examination:
 
     if not store.exists():
         raise EnvironmentFailure(
-            f"there is no store at {store.where}", hint="gmsc init creates one"
+            _("there is no store at {store}").format(store=store.where),
+            hint=_("gmsc init creates one"),
         )
     exam = Examination()
     with store.reading() as snap:
@@ -71,7 +77,7 @@ def examine(store: Store, files: list[str] | None = None) -> Examination:
                 Verdict(
                     SCHEMA,
                     False,
-                    ("an empty database: it has no gmsc tables; gmsc init creates them",),
+                    (_("an empty database: it has no gmsc tables; gmsc init creates them"),),
                 )
             )
             return exam
@@ -98,7 +104,12 @@ def _first(problems: list[str], count: int = 20) -> tuple[str, ...]:
     """At most `count` problems, and how many more there are."""
     shown = problems[:count]
     if len(problems) > count:
-        shown.append(f"... and {len(problems) - count} more")
+        more = len(problems) - count
+        shown.append(
+            ngettext("... and {count} more", "... and {count} more", more).format(
+                count=number(more)
+            )
+        )
     return tuple(shown)
 
 
@@ -106,7 +117,7 @@ def integrity(problems: list[str] | None, skipped: tuple[str, ...] = ()) -> Verd
     """The database's own integrity and foreign-key checks, and the checks that this kind
     of database does not allow (said, not silently passed)."""
     if problems is None:
-        return Verdict(INTEGRITY, True, skipped or ("left to the database server",))
+        return Verdict(INTEGRITY, True, skipped or (_("left to the database server"),))
     return Verdict(INTEGRITY, not problems, (*_first(problems), *skipped))
 
 
@@ -114,11 +125,13 @@ def reference_drift(stored: dict[str, tuple[str, str, str]]) -> Verdict:
     """The store's copy of the reference regions equals this gmsc's."""
     shipped = {r.code: (r.name, r.kind, r.province_code) for r in reference().regions.values()}
     details = [
-        f"{code}: store has {stored.get(code)}, reference has {shipped.get(code)}"
+        _("{code}: store has {stored}, reference has {shipped}").format(
+            code=code, stored=stored.get(code), shipped=shipped.get(code)
+        )
         for code in sorted(set(stored) | set(shipped))
         if stored.get(code) != shipped.get(code)
     ]
-    return Verdict("reference regions", not details, tuple(details[:20]))
+    return Verdict(REFERENCE, not details, tuple(details[:20]))
 
 
 def invariants(ledger: Ledger) -> Verdict:
@@ -128,7 +141,7 @@ def invariants(ledger: Ledger) -> Verdict:
     problems = [
         f"{f.severity}[{f.code}] {f.message}" for f in findings if f.severity is not Severity.INFO
     ]
-    return Verdict("ledger invariants", not problems, tuple(problems))
+    return Verdict(INVARIANTS, not problems, tuple(problems))
 
 
 def _describe_change(stored: Cohort, written: Cohort) -> list[str]:
@@ -137,21 +150,37 @@ def _describe_change(stored: Cohort, written: Cohort) -> list[str]:
     after = {e.code: e for e in written.entries}
     lines = []
     for code in sorted(set(after) - set(before)):
-        lines.append(f"{written.year}: {after[code].name} ({code}) only in the files")
+        lines.append(
+            _("{year}: {name} ({code}) only in the files").format(
+                year=written.year, name=after[code].name, code=code
+            )
+        )
     for code in sorted(set(before) - set(after)):
-        lines.append(f"{written.year}: {before[code].name} ({code}) only in the store")
+        lines.append(
+            _("{year}: {name} ({code}) only in the store").format(
+                year=written.year, name=before[code].name, code=code
+            )
+        )
     for code in sorted(set(before) & set(after)):
         old, new = before[code], after[code]
         if (old.status, old.sources, old.note) != (new.status, new.sources, new.note):
-            lines.append(f"{written.year}: {new.name} ({code}) differs (status, sources or note)")
+            lines.append(
+                _("{year}: {name} ({code}) differs (status, sources or note)").format(
+                    year=written.year, name=new.name, code=code
+                )
+            )
     for key in ("declared", "declared_repeats", "title", "mou_date", "sources"):
         if getattr(stored, key) != getattr(written, key):
             lines.append(
-                f"{written.year}: {key} is {getattr(stored, key)!r} in the store, "
-                f"{getattr(written, key)!r} in the files"
+                _("{year}: {key} is {stored} in the store, {files} in the files").format(
+                    year=written.year,
+                    key=key,
+                    stored=repr(getattr(stored, key)),
+                    files=repr(getattr(written, key)),
+                )
             )
     if not lines:
-        lines.append(f"{written.year}: the order of the entries differs")
+        lines.append(_("{year}: the order of the entries differs").format(year=written.year))
     return lines
 
 
@@ -162,14 +191,18 @@ def drift(stored: Ledger, files: Ledger) -> Verdict:
     details: list[str] = []
     for year in sorted(set(in_store) | set(in_files)):
         if year not in in_files:
-            details.append(f"{year}: cohort only in the store")
+            details.append(_("{year}: cohort only in the store").format(year=year))
         elif year not in in_store:
-            details.append(f"{year}: cohort only in the files")
+            details.append(_("{year}: cohort only in the files").format(year=year))
         elif cohort_content(in_store[year]) != cohort_content(in_files[year]):
             details += _describe_change(in_store[year], in_files[year])
     stored_totals = {(p.through, p.unique) for p in stored.published}
     file_totals = {(p.through, p.unique) for p in files.published}
     for through, unique in sorted(stored_totals ^ file_totals):
-        side = "store" if (through, unique) in stored_totals else "files"
-        details.append(f"published total {unique} through {through} only in the {side}")
-    return Verdict("store matches the files", not details, tuple(details))
+        message = (
+            _("published total {unique} through {through} only in the store")
+            if (through, unique) in stored_totals
+            else _("published total {unique} through {through} only in the files")
+        )
+        details.append(message.format(unique=number(unique), through=through))
+    return Verdict(DRIFT, not details, tuple(details))

@@ -9,6 +9,7 @@ from gmsc_cli.domain.findings import Findings
 from gmsc_cli.domain.plan import plan_import
 from gmsc_cli.errors import EnvironmentFailure
 from gmsc_cli.format1.reader import load_all
+from gmsc_cli.i18n import N_, _
 
 if TYPE_CHECKING:
     from gmsc_cli.store.store import Store
@@ -22,7 +23,7 @@ def create_store(store: Store, *, bundled: bool) -> int:
     sources = [bundled_dataset()] if bundled else []
     findings = Findings()
     incoming = load_all(sources, findings)
-    refuse_if_failed(findings, "the bundled dataset has")
+    refuse_if_failed(findings, N_("the bundled dataset has"))
     with store.writing(create=True) as tx:
         plan = plan_import(tx.stored, incoming, replace=False)
         tx.write(plan, sources)
@@ -42,7 +43,10 @@ def init_store(store: Store, *, bundled: bool) -> int | None:
                 problems = damage(snap)
                 if problems:
                     raise EnvironmentFailure(
-                        f"the store {store.where} is damaged: {problems[0]}", hint=DOCTOR_HINT
+                        _("the store {store} is damaged: {problem}").format(
+                            store=store.where, problem=problems[0]
+                        ),
+                        hint=_(DOCTOR_HINT),
                     )
                 return None
     return create_store(store, bundled=bundled)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.i18n import _
 
 
 def read_inputs(paths: list[str]) -> list[tuple[str, bytes]]:
@@ -19,12 +20,16 @@ def read_inputs(paths: list[str]) -> list[tuple[str, bytes]]:
             inputs.append((path, Path(path).read_bytes()))
         except FileNotFoundError:
             raise EnvironmentFailure(
-                f"cannot read {path}: no such file", hint="check the path"
+                _("cannot read {path}: no such file").format(path=path),
+                hint=_("check the path"),
             ) from None
         except IsADirectoryError:
             raise EnvironmentFailure(
-                f"cannot read {path}: it is a directory", hint="name the YAML files in it"
+                _("cannot read {path}: it is a directory").format(path=path),
+                hint=_("name the YAML files in it"),
             ) from None
         except OSError as exc:
-            raise EnvironmentFailure(f"cannot read {path}: {exc.strerror or exc}") from None
+            raise EnvironmentFailure(
+                _("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+            ) from None
     return inputs

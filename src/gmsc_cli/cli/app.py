@@ -35,7 +35,7 @@ from gmsc_cli.cli.output import (
     write_text,
 )
 from gmsc_cli.errors import ExitStatus, GmscError
-from gmsc_cli.i18n import Language, choose, set_language
+from gmsc_cli.i18n import Language, _, choose, ngettext, number, set_language
 
 
 @dataclass(slots=True)
@@ -70,22 +70,31 @@ class Gmsc(typer.core.TyperGroup):
             say(_scrubbed(ctx, f"gmsc: {exc.message}"), exc.hint and _scrubbed(ctx, exc.hint))
             raise typer.Exit(int(exc.status)) from None
         except KeyboardInterrupt:
-            say("gmsc: interrupted")
+            say("gmsc: " + _("interrupted"))
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(int(ExitStatus.OK)) from None
         except OSError as exc:
             _show_traceback(ctx)
-            where = f" {exc.filename}" if exc.filename else ""
-            say(_scrubbed(ctx, f"gmsc: cannot use{where}: {exc.strerror or exc}"))
+            reason = exc.strerror or str(exc)
+            message = (
+                _("cannot use {path}: {reason}").format(path=exc.filename, reason=reason)
+                if exc.filename
+                else _("cannot use: {reason}").format(reason=reason)
+            )
+            say(_scrubbed(ctx, f"gmsc: {message}"))
             raise typer.Exit(int(ExitStatus.ENVIRONMENT)) from None
         except Exception as exc:
             shown = _show_traceback(ctx)
             say(
-                _scrubbed(ctx, f"gmsc: internal error: {type(exc).__name__}: {exc}"),
-                "report it with the traceback above"
+                _scrubbed(
+                    ctx,
+                    "gmsc: "
+                    + _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                ),
+                _("report it with the traceback above")
                 if shown
-                else "run the same command with --traceback to see where, and report it",
+                else _("run the same command with --traceback to see where, and report it"),
             )
             raise typer.Exit(int(ExitStatus.INTERNAL)) from None
         if isinstance(result, ExitStatus) and result is not ExitStatus.OK:
@@ -170,12 +179,12 @@ def main_options(
     ] = None,
 ) -> None:
     """Keep the ledger of the GMSC cohorts: validate data files, import them, report totals."""
+    set_language(choose(lang, os.environ))
     if db == "" or (db is None and os.environ.get("GMSC_DB") == ""):
         raise typer.BadParameter(
-            "is empty: name a file or a postgresql:// URL, or unset it for the default store",
+            _("is empty: name a file or a postgresql:// URL, or unset it for the default store"),
             param_hint="'--db' / GMSC_DB",
         )
-    set_language(choose(lang, os.environ))
     ctx.obj = Options(db=db, traceback=traceback)
 
 
@@ -212,7 +221,7 @@ def validate(
     if format is None:
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         format = FindingFormat.github if github else FindingFormat.text
-    _, findings = validate_sources(read_inputs(files))
+    _ledger_read, findings = validate_sources(read_inputs(files))
     if format is FindingFormat.json:
         sys.stdout.write(render.findings_json(findings, strict=strict))
     elif format is FindingFormat.github:
@@ -292,7 +301,9 @@ def diff(
         format = DiffFormat.github if github else DiffFormat.text
     if git is not None:
         if old or new:
-            raise typer.BadParameter("--git compares REV with the working copy: no --old or --new")
+            raise typer.BadParameter(
+                _("--git compares REV with the working copy: no --old or --new")
+            )
         comparison = diffing.compare_git(git, ledgers or [])
     else:
         rest = list(ledgers or [])
@@ -301,11 +312,13 @@ def diff(
             sides.append(list(named) if named else rest[:1])
             rest = rest if named else rest[1:]
         if not sides[0] or not sides[1] or rest:
-            raise typer.BadParameter("name two ledgers, OLD and NEW (or --old/--new FILE...)")
+            raise typer.BadParameter(_("name two ledgers, OLD and NEW (or --old/--new FILE...)"))
         if (sides[0] + sides[1]).count("-") > 1:
-            raise typer.BadParameter("only one side can be read from standard input")
+            raise typer.BadParameter(_("only one side can be read from standard input"))
         if any(diffing.STORE in side and len(side) > 1 for side in sides):
-            raise typer.BadParameter(f"{diffing.STORE} is a whole ledger: name no files with it")
+            raise typer.BadParameter(
+                _("{store} is a whole ledger: name no files with it").format(store=diffing.STORE)
+            )
         comparison = diffing.compare(sides[0], sides[1], lambda: _ledger(ctx))
     if comparison.failed:
         refused = comparison.notable()
@@ -327,7 +340,7 @@ def diff(
             summary = os.environ.get("GITHUB_STEP_SUMMARY")
             if github and summary:
                 diffing.append_text(summary, words.diff_markdown(changes, *labels))
-        styled, _ = screen(None, default_width=80)
+        styled, _width = screen(None, default_width=80)
         sys.stdout.write(
             words.diff_text(changes, *labels, styled=styled and format is DiffFormat.text)
         )
@@ -382,7 +395,14 @@ def _ensure(store: Any) -> None:
     from gmsc_cli.actions.init import create_store
 
     count = create_store(store, bundled=True)
-    say(f"gmsc: created the store {store.where} from the bundled dataset ({count} cohorts)")
+    say(
+        "gmsc: "
+        + ngettext(
+            "created the store {store} from the bundled dataset ({count} cohort)",
+            "created the store {store} from the bundled dataset ({count} cohorts)",
+            count,
+        ).format(store=store.where, count=number(count))
+    )
 
 
 def _ledger(ctx: typer.Context) -> Any:
@@ -408,9 +428,17 @@ def init(
     store = _store(ctx)
     count = init_store(store, bundled=not empty)
     if count is None:
-        say(f"gmsc: the store {store.where} exists already; nothing to do")
+        exists = _("the store {store} exists already; nothing to do").format(store=store.where)
+        say(f"gmsc: {exists}")
         return
-    say(f"gmsc: created the store {store.where} with {count} cohorts")
+    say(
+        "gmsc: "
+        + ngettext(
+            "created the store {store} with {count} cohort",
+            "created the store {store} with {count} cohorts",
+            count,
+        ).format(store=store.where, count=number(count))
+    )
 
 
 @app.command("import")
@@ -444,12 +472,12 @@ def import_(
         emit(words.receipts_table(store.receipts()), format, output)
         return ExitStatus.OK
     if format is not None or output is not None:
-        raise typer.BadParameter("--format and -o go with --history")
+        raise typer.BadParameter(_("--format and -o go with --history"))
     if not files:
-        raise typer.BadParameter("name at least one file, or '-' for standard input")
+        raise typer.BadParameter(_("name at least one file, or '-' for standard input"))
     sources = read_inputs(files)  # a missing file fails before the store is created
     _ensure(store)
-    progress = import_progress(sum(len(data) for _, data in sources))
+    progress = import_progress(sum(len(data) for _name, data in sources))
     try:
         with progress or contextlib.nullcontext():
             outcome = import_files(
@@ -457,7 +485,7 @@ def import_(
             )
     except ImportRefused as refused:
         sys.stderr.write(findings_text(refused.findings))
-        say(f"gmsc: nothing imported: {refused.message}", refused.hint)
+        say("gmsc: " + _("nothing imported: {reason}").format(reason=refused.message), refused.hint)
         return ExitStatus.DATA
     if outcome.findings:
         sys.stderr.write(findings_text(outcome.findings))
@@ -489,9 +517,11 @@ def totals(
     from gmsc_cli.views import reports
 
     if by is not None and by != "province":
-        raise typer.BadParameter(f"'{by}' is not a grouping; use --by province", param_hint="--by")
+        raise typer.BadParameter(
+            _("'{by}' is not a grouping; use --by province").format(by=by), param_hint="--by"
+        )
     if chart and (by is not None or format is not None):
-        raise typer.BadParameter("--chart draws the totals; it takes no --by or --format")
+        raise typer.BadParameter(_("--chart draws the totals; it takes no --by or --format"))
     ledger = _ledger(ctx)
     figures = reports.totals(ledger, through=through)
     if chart:
@@ -648,13 +678,16 @@ def map_(
     """The choropleth of the 514 kabupaten/kota, coloured by their cohorts."""
     if by not in ("first", "count"):
         raise typer.BadParameter(
-            f"'{by}' is not a colouring; use first or count", param_hint="--by"
+            _("'{by}' is not a colouring; use first or count").format(by=by), param_hint="--by"
         )
     suffix = output.suffix.lower() if output is not None else ".svg"
     if suffix not in _MAP_FILES:
-        shown = f"'{suffix}'" if suffix else "a file without an extension"
+        shown = f"'{suffix}'" if suffix else _("a file without an extension")
         raise typer.BadParameter(
-            f"cannot write a map as {shown}; use {' or '.join(_MAP_FILES)}", param_hint="-o"
+            _("cannot write a map as {file}; use {svg} or {html}").format(
+                file=shown, svg=_MAP_FILES[0], html=_MAP_FILES[1]
+            ),
+            param_hint="-o",
         )
     from gmsc_cli.views import reports
     from gmsc_cli.views.ledger_map import MapBy, ledger_map, map_page
@@ -699,12 +732,14 @@ def doctor(
     exam = examine(_store(ctx), files)
     if exam.refused_files is not None:
         sys.stderr.write(findings_text(exam.refused_files))
-        say("gmsc: the files have errors, so the store was not compared with them")
+        say("gmsc: " + _("the files have errors, so the store was not compared with them"))
         return exam.status
+    width = max(len(_("ok")), len(_("PROBLEM")))
     for verdict in exam.verdicts:
-        sys.stdout.write(f"{'ok     ' if verdict.ok else 'PROBLEM'}  {verdict.name}\n")
+        word = _("ok") if verdict.ok else _("PROBLEM")
+        sys.stdout.write(f"{word:<{width}}  {_(verdict.name)}\n")
         for detail in verdict.details:
-            sys.stdout.write(f"         {detail}\n")
+            sys.stdout.write(f"{'':<{width}}  {detail}\n")
     return exam.status
 
 

@@ -22,13 +22,14 @@ from typing import Annotated, Any
 import typer
 
 from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.i18n import _
 
 
 def say(message: str, hint: str | None = None) -> None:
     """A message for the person at the terminal: stderr, never stdout."""
     sys.stderr.write(message + "\n")
     if hint:
-        sys.stderr.write(f"  hint: {hint}\n")
+        sys.stderr.write("  " + _("hint: {hint}").format(hint=hint) + "\n")
 
 
 class TableFormat(StrEnum):
@@ -55,7 +56,7 @@ FormatOption = Annotated[
 def output_path(value: str) -> Path | None:
     """An `-o` value: '-' is standard output (None); an empty name is a usage error."""
     if not value.strip():
-        raise typer.BadParameter("the file name is empty; name a file, or '-' for stdout")
+        raise typer.BadParameter(_("the file name is empty; name a file, or '-' for stdout"))
     return None if value == "-" else Path(value)
 
 
@@ -106,8 +107,10 @@ def chosen(format: TableFormat | None, output: Path | None) -> TableFormat:
     if suffix in EXTENSIONS and EXTENSIONS[suffix] is None:
         writable = ", ".join(sorted(k for k, v in EXTENSIONS.items() if v is not None))
         raise typer.BadParameter(
-            f"gmsc cannot write a table as {suffix} ({output}); name a file ending in "
-            f"{writable}, or choose --format",
+            _(
+                "gmsc cannot write a table as {suffix} ({file}); name a file ending in "
+                "{extensions}, or choose --format"
+            ).format(suffix=suffix, file=output, extensions=writable),
             param_hint="'-o'",
         )
     return EXTENSIONS.get(suffix) or TableFormat.table
@@ -159,7 +162,7 @@ def _replace_atomically(target: Path, data: bytes) -> None:
 
 def _reason(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full (or the quota is used up)"
+        return _("the disk is full (or the quota is used up)")
     return exc.strerror or str(exc)
 
 
@@ -180,11 +183,15 @@ def write_text(text: str, output: Path | None) -> None:
     except OSError as exc:
         hint = None
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            hint = "free some space and run the command again" + (
-                "" if in_place else "; the file is as it was"
+            hint = (
+                _("free some space and run the command again")
+                if in_place
+                else _("free some space and run the command again; the file is as it was")
             )
-        raise EnvironmentFailure(f"cannot write {output}: {_reason(exc)}", hint=hint) from None
-    say(f"wrote {output}")
+        raise EnvironmentFailure(
+            _("cannot write {file}: {reason}").format(file=output, reason=_reason(exc)), hint=hint
+        ) from None
+    say(_("wrote {file}").format(file=output))
 
 
 def write_bytes(data: bytes, output: Path | None) -> None:
@@ -193,7 +200,7 @@ def write_bytes(data: bytes, output: Path | None) -> None:
     if output is None:
         if sys.stdout.isatty():
             raise typer.BadParameter(
-                "an .xlsx workbook is binary: write it with -o FILE.xlsx or redirect stdout",
+                _("an .xlsx workbook is binary: write it with -o FILE.xlsx or redirect stdout"),
                 param_hint="--format",
             )
         sys.stdout.flush()
@@ -206,8 +213,10 @@ def write_bytes(data: bytes, output: Path | None) -> None:
         temporary.replace(output)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise EnvironmentFailure(f"cannot write {output}: {exc.strerror or exc}") from None
-    say(f"wrote {output}")
+        raise EnvironmentFailure(
+            _("cannot write {file}: {reason}").format(file=output, reason=exc.strerror or exc)
+        ) from None
+    say(_("wrote {file}").format(file=output))
 
 
 def screen(output: Path | None, *, default_width: int) -> tuple[bool, int]:

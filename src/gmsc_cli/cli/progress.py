@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gmsc_cli.i18n import _
+
 PROGRESS_BYTES = 256 * 1024
 """Imports of more input than this (a few thousand memberships) show progress bars."""
 PROGRESS_ENTRIES = 5_000
@@ -41,12 +43,12 @@ class ImportBars:
 
     def reading(self, name: str, done: int, total: int) -> None:
         """Lines of one file read."""
-        self._advance(f"reading {Path(name).name} (lines)", done, total)
+        self._advance(_("reading {file} (lines)").format(file=Path(name).name), done, total)
 
     def writing(self, done: int, total: int) -> None:
         """Entries written."""
         if total > PROGRESS_ENTRIES:
-            self._advance("writing entries", done, total)
+            self._advance(_("writing entries"), done, total)
 
 
 def import_progress(size: int) -> ImportBars | None:

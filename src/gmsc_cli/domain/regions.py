@@ -48,6 +48,8 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from gmsc_cli.i18n import _, ngettext, number
+
 __all__ = [
     "Province",
     "Reference",
@@ -149,20 +151,31 @@ class Resolution(NamedTuple):
         """What is wrong with a text that names a province, or None: the message."""
         if self.province is None:
             return None
-        return f"'{self.text.strip()}' is a province, not a kabupaten/kota"
+        return _("'{text}' is a province, not a kabupaten/kota").format(text=self.text.strip())
 
     def did_you_mean(self) -> str | None:
         """The suggestions of an unknown text as a hint, or None when there are none; for
         a province's name, what the province contains."""
         if self.province is not None:
             names = ", ".join(f"{r.name} ({r.code})" for r in self.contents)
-            return (
-                f"{self.province.name} ({self.province.code}) has {len(self.contents)} "
-                f"kabupaten/kota: {names}; name one of them"
+            return ngettext(
+                "{province} ({code}) has {count} kabupaten/kota: {names}; name one of them",
+                "{province} ({code}) has {count} kabupaten/kota: {names}; name one of them",
+                len(self.contents),
+            ).format(
+                province=self.province.name,
+                code=self.province.code,
+                count=number(len(self.contents)),
+                names=names,
             )
         if not self.suggestions:
             return None
-        return "did you mean " + " or ".join(f"{r.name} ({r.code})" for r in self.suggestions) + "?"
+        suggested = [f"{r.name} ({r.code})" for r in self.suggestions]
+        if len(suggested) == 1:
+            return _("did you mean {name}?").format(name=suggested[0])
+        return _("did you mean {names} or {last}?").format(
+            names=_(" or ").join(suggested[:-1]), last=suggested[-1]
+        )
 
     @property
     def ambiguous(self) -> bool:

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 
 from gmsc_cli.domain.arithmetic import Totals
+from gmsc_cli.i18n import _, number
 from gmsc_cli.views.tabular import capture_console
 
 
@@ -37,7 +38,8 @@ STYLES = {
     "identified": "cyan",
 }
 _LABEL = 17
-"""Columns before a bar: the year or the series name."""
+"""Columns before a bar: the year or the series name (more when a translated name needs
+them)."""
 
 
 def _split(parts: list[int], cells: int) -> list[int]:
@@ -61,9 +63,9 @@ def _split(parts: list[int], cells: int) -> list[int]:
     return shares
 
 
-def _room(width: int, suffixes: list[str]) -> int:
+def _room(width: int, suffixes: list[str], label: int = _LABEL) -> int:
     """The longest bar that leaves room for the label and the longest figures after it."""
-    return max(width - _LABEL - max([len(s) for s in suffixes] + [0]), 10)
+    return max(width - label - max([len(s) for s in suffixes] + [0]), 10)
 
 
 def totals_chart(totals: Totals, *, styled: bool, width: int) -> str:
@@ -75,8 +77,8 @@ def totals_chart(totals: Totals, *, styled: bool, width: int) -> str:
     out = Text()
 
     def bar(parts: list[tuple[str, int]], length: int) -> None:
-        shares = _split([value for _, value in parts], length)
-        for (kind, _), cells in zip(parts, shares, strict=True):
+        shares = _split([value for _kind, value in parts], length)
+        for (kind, _value), cells in zip(parts, shares, strict=True):
             out.append(getattr(glyphs, kind) * cells, style=STYLES[kind] if styled else "")
 
     def length(value: int, top: int, room: int) -> int:
@@ -84,16 +86,26 @@ def totals_chart(totals: Totals, *, styled: bool, width: int) -> str:
 
     sizes = [max(row.declared or 0, row.participants) for row in totals.cohorts]
     members = [
-        f" {row.new} new + {row.repeats} repeat"
-        + (f" of {row.declared} declared" if row.declared is not None else "")
+        " "
+        + (
+            _("{new} new + {repeats} repeat of {declared} declared")
+            if row.declared is not None
+            else _("{new} new + {repeats} repeat")
+        ).format(
+            new=number(row.new),
+            repeats=number(row.repeats),
+            declared=number(row.declared) if row.declared is not None else "",
+        )
         for row in totals.cohorts
     ]
     room = _room(width, members)
     top = max([*sizes, 1])
-    out.append("Members per cohort: ", style="bold" if styled else "")
+    out.append(_("Members per cohort:") + " ", style="bold" if styled else "")
     out.append(
-        f"{glyphs.new} new  {glyphs.repeat} repeat  "
-        f"{glyphs.unnamed} declared, unnamed or withdrawn\n"
+        _("{new} new  {repeat} repeat  {unnamed} declared, unnamed or withdrawn").format(
+            new=glyphs.new, repeat=glyphs.repeat, unnamed=glyphs.unnamed
+        )
+        + "\n"
     )
     for row, size, figures in zip(totals.cohorts, sizes, members, strict=True):
         out.append(f"{row.year}".ljust(_LABEL))
@@ -102,22 +114,30 @@ def totals_chart(totals: Totals, *, styled: bool, width: int) -> str:
         bar(parts, length(size, top, room))
         out.append(figures + "\n")
 
-    official = [f" {row.cumulative_declared}" for row in totals.cohorts]
+    official = [f" {number(row.cumulative_declared)}" for row in totals.cohorts]
     identified = []
     for row in totals.cohorts:
         gap = row.cumulative_declared - row.cumulative_identified
-        identified.append(f" {row.cumulative_identified}" + (f" ({gap} not named)" if gap else ""))
-    room = _room(width, official + identified)
+        named = _(" ({gap} not named)").format(gap=number(gap)) if gap else ""
+        identified.append(f" {number(row.cumulative_identified)}{named}")
+    official_word, identified_word = _("official"), _("identified")
+    label = max(_LABEL, 4 + len(official_word) + 2, 4 + len(identified_word) + 2)
+    room = _room(width, official + identified, label)
     top = max([row.cumulative_declared for row in totals.cohorts] + [1])
-    out.append("\nDistinct kabupaten/kota so far: ", style="bold" if styled else "")
-    out.append(f"{glyphs.declared} official  {glyphs.identified} identified\n")
+    out.append("\n" + _("Distinct kabupaten/kota so far:") + " ", style="bold" if styled else "")
+    out.append(
+        _("{official} official  {identified} identified").format(
+            official=glyphs.declared, identified=glyphs.identified
+        )
+        + "\n"
+    )
     for row, declared_text, identified_text in zip(
         totals.cohorts, official, identified, strict=True
     ):
-        out.append(f"{row.year} official".ljust(_LABEL))
+        out.append(f"{row.year} {official_word}".ljust(label))
         bar([("declared", row.cumulative_declared)], length(row.cumulative_declared, top, room))
         out.append(declared_text + "\n")
-        out.append(f"{'':4} identified".ljust(_LABEL))
+        out.append(f"{'':4} {identified_word}".ljust(label))
         bar(
             [("identified", row.cumulative_identified)],
             length(row.cumulative_identified, top, room),

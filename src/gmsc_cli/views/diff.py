@@ -23,6 +23,7 @@ from gmsc_cli.domain.diff import (
 )
 from gmsc_cli.domain.findings import Pos
 from gmsc_cli.domain.model import Entry
+from gmsc_cli.i18n import N_, _, ngettext, number
 from gmsc_cli.views.findings import _github_escape
 from gmsc_cli.views.tabular import as_json, capture_console
 
@@ -32,18 +33,29 @@ ARROW = "->"
 MD_ARROW = "\u2192"
 
 MOVES = (
-    ("cumulative_declared", "cumulative declared"),
-    ("cumulative_identified", "cumulative identified"),
-    ("gap", "gap"),
+    ("cumulative_declared", N_("cumulative declared")),
+    ("cumulative_identified", N_("cumulative identified")),
+    ("gap", N_("gap")),
 )
-"""The per-cohort figures a diff reports, and their words."""
+"""The per-cohort figures a diff reports, and their words (translated where shown)."""
 
 TOTALS = (
-    ("unique_declared", "distinct regions (declared)"),
-    ("unique_identified", "distinct regions (identified)"),
-    ("gap", "gap"),
+    ("unique_declared", N_("distinct regions (declared)")),
+    ("unique_identified", N_("distinct regions (identified)")),
+    ("gap", N_("gap")),
 )
-"""The total figures a diff reports, and their words."""
+"""The total figures a diff reports, and their words (translated where shown)."""
+
+WORDS_OF_VALUES = (
+    N_("added"),
+    N_("removed"),
+    N_("changed"),
+    N_("new"),
+    N_("repeat"),
+    N_("not counted"),
+)
+"""The values of `change` and of how an entry counts, as messages: JSON keeps the values,
+text and Markdown show them translated (`_(value)`)."""
 
 
 # --- JSON -----------------------------------------------------------------------------
@@ -86,7 +98,7 @@ def _cohort_json(change: CohortChange) -> dict[str, Any]:
 
 def _move_json(move: CohortMove) -> dict[str, Any]:
     row: dict[str, Any] = {"year": move.year}
-    for key, _ in MOVES:
+    for key, _words in MOVES:
         pair = getattr(move, key)
         if pair is not None:
             row[key] = list(pair)
@@ -133,7 +145,7 @@ def diff_json(diff: Diff, old: str, new: str) -> str:
 def _shown(value: Fact) -> str:
     """A value as a person reads it: texts quoted, lists bracketed, nothing as `none`."""
     if value is None:
-        return "none"
+        return _("none")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):
@@ -157,9 +169,11 @@ def _change_words(change: EntryChange, arrow: str) -> str:
         old = change.old if isinstance(change.old, tuple) else ()
         new = change.new if isinstance(change.new, tuple) else ()
         parts = [f"+{s}" for s in new if s not in old] + [f"-{s}" for s in old if s not in new]
-        return f"{where}: sources {' '.join(parts) or 'reordered'}"
+        return _("{region}: sources {changes}").format(
+            region=where, changes=" ".join(parts) or _("reordered")
+        )
     words = f"{where}: {change.field} {_shown(change.old)} {arrow} {_shown(change.new)}"
-    return words + (" (cosmetic: the same code)" if change.cosmetic else "")
+    return words + (_(" (cosmetic: the same code)") if change.cosmetic else "")
 
 
 def _fact_words(fact: FieldChange, arrow: str) -> str:
@@ -167,32 +181,39 @@ def _fact_words(fact: FieldChange, arrow: str) -> str:
 
 
 def _published_words(p: PublishedChange, arrow: str) -> list[str]:
+    through = _("through {year}:").format(year=p.through)
     if p.change == ADDED:
-        return [f"through {p.through}: {p.new}" + (f" ({p.new_source})" if p.new_source else "")]
+        return [f"{through} {_count(p.new)}" + (f" ({p.new_source})" if p.new_source else "")]
     if p.change == REMOVED:
-        return [f"through {p.through}: {p.old}"]
+        return [f"{through} {_count(p.old)}"]
     words = []
     if p.old != p.new:
-        words.append(f"through {p.through}: {p.old} {arrow} {p.new}")
+        words.append(f"{through} {_count(p.old)} {arrow} {_count(p.new)}")
     if p.old_source != p.new_source:
-        words.append(
-            f"through {p.through}: source {_shown(p.old_source)} {arrow} {_shown(p.new_source)}"
+        source = _("source {old} {arrow} {new}").format(
+            old=_shown(p.old_source), arrow=arrow, new=_shown(p.new_source)
         )
+        words.append(f"{through} {source}")
     return words
 
 
+def _count(value: int | None) -> str:
+    """A figure as people read it (none when there is none)."""
+    return _("none") if value is None else number(value)
+
+
 def _counting_words(c: CountingChange, arrow: str) -> str:
-    return f"{_region(c.code, c.name)}: {c.old} {arrow} {c.new}"
+    return f"{_region(c.code, c.name)}: {_(str(c.old))} {arrow} {_(str(c.new))}"
 
 
 def _pair(pair: tuple[int | None, int | None], arrow: str) -> str:
-    old, new = ("none" if v is None else str(v) for v in pair)
+    old, new = (_count(v) for v in pair)
     return f"{old} {arrow} {new}"
 
 
 def _move_words(move: CohortMove, arrow: str) -> str:
     return "; ".join(
-        f"{words} {_pair(getattr(move, key), arrow)}"
+        f"{_(words)} {_pair(getattr(move, key), arrow)}"
         for key, words in MOVES
         if getattr(move, key) is not None
     )
@@ -206,7 +227,9 @@ def _counts(year: int, entry: Entry, counted: Recounts) -> str:
     c = counted.get((year, entry.code))
     if c is None:
         return ""
-    return f" (counted as {c.new})" if c.new != "not counted" else f" (was counted as {c.old})"
+    if c.new != "not counted":
+        return _(" (counted as {how})").format(how=_(str(c.new)))
+    return _(" (was counted as {how})").format(how=_(str(c.old)))
 
 
 def _recounted(diff: Diff, change: CohortChange | None, year: int) -> list[CountingChange]:
@@ -215,32 +238,50 @@ def _recounted(diff: Diff, change: CohortChange | None, year: int) -> list[Count
     return [c for c in diff.counting if c.year == year and c.code not in told]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def summary_line(diff: Diff, arrow: str = ARROW) -> str:
     """One line: how much changed, and how the distinct totals move."""
     b, a = diff.before, diff.after
-    moves = (
-        f"distinct regions {b.unique_declared} {arrow} {a.unique_declared} declared, "
-        f"{b.unique_identified} {arrow} {a.unique_identified} identified"
+    moves = _(
+        "distinct regions {declared_before} {arrow} {declared_after} declared, "
+        "{identified_before} {arrow} {identified_after} identified"
+    ).format(
+        declared_before=number(b.unique_declared),
+        declared_after=number(a.unique_declared),
+        identified_before=number(b.unique_identified),
+        identified_after=number(a.unique_identified),
+        arrow=arrow,
     )
     if diff.same:
-        return f"no changes: the ledgers are the same; {moves}"
+        return _("no changes: the ledgers are the same; {moves}").format(moves=moves)
     kinds = [c.change for c in diff.cohorts]
     added = sum(len(c.added) for c in diff.cohorts)
     removed = sum(len(c.removed) for c in diff.cohorts)
     changed = sum(len({x.code for x in c.changed}) for c in diff.cohorts)
     parts = [
-        f"{_plural(len(kinds), 'cohort')} ({kinds.count(ADDED)} added, "
-        f"{kinds.count(REMOVED)} removed, {kinds.count('changed')} changed)",
-        f"entries {added} added, {removed} removed, {changed} changed",
+        ngettext(
+            "{count} cohort ({added} added, {removed} removed, {changed} changed)",
+            "{count} cohorts ({added} added, {removed} removed, {changed} changed)",
+            len(kinds),
+        ).format(
+            count=number(len(kinds)),
+            added=number(kinds.count(ADDED)),
+            removed=number(kinds.count(REMOVED)),
+            changed=number(kinds.count("changed")),
+        ),
+        _("entries {added} added, {removed} removed, {changed} changed").format(
+            added=number(added), removed=number(removed), changed=number(changed)
+        ),
     ]
     if diff.published:
-        parts.append(f"{_plural(len(diff.published), 'published total')} changed")
+        parts.append(
+            ngettext(
+                "{count} published total changed",
+                "{count} published totals changed",
+                len(diff.published),
+            ).format(count=number(len(diff.published)))
+        )
     if diff.programme:
-        parts.append("the programme renamed")
+        parts.append(_("the programme renamed"))
     return "; ".join(parts) + "; " + moves
 
 
@@ -267,7 +308,9 @@ def _text_lines(diff: Diff, old: str, new: str) -> Iterator[Line]:
     yield Line(f"+++ {new}", "green")
     if diff.programme:
         yield Line(
-            f"programme: {_shown(diff.programme[0])} {ARROW} {_shown(diff.programme[1])}",
+            _("programme: {old} {arrow} {new}").format(
+                old=_shown(diff.programme[0]), arrow=ARROW, new=_shown(diff.programme[1])
+            ),
             "yellow",
         )
     changes = {c.year: c for c in diff.cohorts}
@@ -276,9 +319,8 @@ def _text_lines(diff: Diff, old: str, new: str) -> Iterator[Line]:
     for year in _years(diff):
         change = changes.get(year)
         yield Line("")
-        yield Line(
-            f"cohort {year}: {change.change if change else 'unchanged, figures move'}", "bold"
-        )
+        what = _(change.change) if change else _("unchanged, figures move")
+        yield Line(_("cohort {year}: {change}").format(year=year, change=what), "bold")
         if change is not None:
             for fact in change.facts:
                 yield Line(f"  ~ {_fact_words(fact, ARROW)}", "yellow")
@@ -289,12 +331,14 @@ def _text_lines(diff: Diff, old: str, new: str) -> Iterator[Line]:
             for c in change.changed:
                 yield Line(f"  ~ {_change_words(c, ARROW)}", "dim" if c.cosmetic else "yellow")
         for counting in _recounted(diff, change, year):
-            yield Line(f"  counted: {_counting_words(counting, ARROW)}", "cyan")
+            counted_words = _("counted: {change}").format(change=_counting_words(counting, ARROW))
+            yield Line(f"  {counted_words}", "cyan")
         if year in moves:
-            yield Line(f"  figures: {_move_words(moves[year], ARROW)}", "cyan")
+            figures = _("figures: {moves}").format(moves=_move_words(moves[year], ARROW))
+            yield Line(f"  {figures}", "cyan")
     if diff.published:
         yield Line("")
-        yield Line("published totals", "bold")
+        yield Line(_("published totals"), "bold")
         for p in diff.published:
             sign, style = {ADDED: ("+", "green"), REMOVED: ("-", "red")}.get(
                 p.change, ("~", "yellow")
@@ -302,16 +346,20 @@ def _text_lines(diff: Diff, old: str, new: str) -> Iterator[Line]:
             for words in _published_words(p, ARROW):
                 yield Line(f"  {sign} {words}", style)
     yield Line("")
-    yield Line("totals", "bold")
+    yield Line(_("totals"), "bold")
+    width = max(len(_(words)) for _key, words in TOTALS) + 2
     for key, words in TOTALS:
         before, after = getattr(diff.before, key), getattr(diff.after, key)
-        yield Line(f"  {words + ':':31}{before} {ARROW} {after}", "" if before == after else "cyan")
+        label = f"{_(words)}:".ljust(width)
+        yield Line(
+            f"  {label}{number(before)} {ARROW} {number(after)}", "" if before == after else "cyan"
+        )
 
 
 def diff_text(diff: Diff, old: str, new: str, *, styled: bool = False) -> str:
     """The report for people, grouped by cohort; coloured when `styled` (a terminal)."""
     if diff.same:
-        return f"no changes between {old} and {new}\n"
+        return _("no changes between {old} and {new}").format(old=old, new=new) + "\n"
     lines = list(_text_lines(diff, old, new))
     if not styled:
         return "\n".join(line.text for line in lines) + "\n"
@@ -335,45 +383,64 @@ def _md(text: str) -> str:
 
 def diff_markdown(diff: Diff, old: str, new: str) -> str:
     """A pull-request comment: the totals as a table, then each cohort's changes."""
-    lines = [f"### Ledger changes: {_md(old)} {MD_ARROW} {_md(new)}", ""]
+    heading = _("Ledger changes: {old} {arrow} {new}").format(
+        old=_md(old), arrow=MD_ARROW, new=_md(new)
+    )
+    lines = [f"### {heading}", ""]
     if diff.same:
-        return "\n".join([*lines, "No changes: the ledgers are the same.", ""])
+        return "\n".join([*lines, _("No changes: the ledgers are the same."), ""])
     lines += [_md(summary_line(diff, MD_ARROW)), ""]
-    lines += ["| Figure | Before | After |", "| --- | ---: | ---: |"]
+    figure, before_words, after_words = _("Figure"), _("Before"), _("After")
+    lines += [f"| {figure} | {before_words} | {after_words} |", "| --- | ---: | ---: |"]
     for key, words in TOTALS:
-        lines.append(f"| {words} | {getattr(diff.before, key)} | {getattr(diff.after, key)} |")
+        before, after = number(getattr(diff.before, key)), number(getattr(diff.after, key))
+        lines.append(f"| {_(words)} | {before} | {after} |")
     if diff.programme:
         lines += [
             "",
-            f"Programme: {_md(_shown(diff.programme[0]))} {MD_ARROW} "
-            f"{_md(_shown(diff.programme[1]))}",
+            _("Programme: {old} {arrow} {new}").format(
+                old=_md(_shown(diff.programme[0])),
+                arrow=MD_ARROW,
+                new=_md(_shown(diff.programme[1])),
+            ),
         ]
     changes = {c.year: c for c in diff.cohorts}
     moves = {m.year: m for m in diff.moves}
     counted = {(c.year, c.code): c for c in diff.counting}
     for year in _years(diff):
         change = changes.get(year)
-        lines += ["", f"#### Cohort {year}: {change.change if change else 'figures move'}", ""]
+        what = _(change.change) if change else _("figures move")
+        lines += ["", "#### " + _("Cohort {year}: {change}").format(year=year, change=what), ""]
         if change is not None:
             lines += [f"- {_md(_fact_words(f, MD_ARROW))}" for f in change.facts]
             lines += [
-                f"- added {_md(_entry_words(e) + _counts(year, e, counted))}" for e in change.added
+                "- "
+                + _("added {entry}").format(entry=_md(_entry_words(e) + _counts(year, e, counted)))
+                for e in change.added
             ]
             lines += [
-                f"- removed {_md(_entry_words(e) + _counts(year, e, counted))}"
+                "- "
+                + _("removed {entry}").format(
+                    entry=_md(_entry_words(e) + _counts(year, e, counted))
+                )
                 for e in change.removed
             ]
-            lines += [f"- changed {_md(_change_words(c, MD_ARROW))}" for c in change.changed]
+            lines += [
+                "- " + _("changed {entry}").format(entry=_md(_change_words(c, MD_ARROW)))
+                for c in change.changed
+            ]
         lines += [
-            f"- counted: {_md(_counting_words(c, MD_ARROW))}"
+            "- " + _("counted: {change}").format(change=_md(_counting_words(c, MD_ARROW)))
             for c in _recounted(diff, change, year)
         ]
         if year in moves:
-            lines.append(f"- figures: {_md(_move_words(moves[year], MD_ARROW))}")
+            lines.append(
+                "- " + _("figures: {moves}").format(moves=_md(_move_words(moves[year], MD_ARROW)))
+            )
     if diff.published:
-        lines += ["", "#### Published totals", ""]
+        lines += ["", "#### " + _("Published totals"), ""]
         for p in diff.published:
-            lines += [f"- {p.change} {_md(w)}" for w in _published_words(p, MD_ARROW)]
+            lines += [f"- {_(p.change)} {_md(w)}" for w in _published_words(p, MD_ARROW)]
     return "\n".join(lines) + "\n"
 
 
@@ -395,19 +462,25 @@ def diff_github(diff: Diff) -> str:
     removed entry at its cohort's, a removed cohort with no position)."""
     lines = []
     for change in diff.cohorts:
-        title = f"cohort {change.year} {change.change}"
+        title = _("cohort {year} {change}").format(year=change.year, change=_(change.change))
         if change.change == REMOVED:
-            lines.append(_notice(change.pos, title, f"cohort {change.year} removed"))
+            removed = _("cohort {year} removed").format(year=change.year)
+            lines.append(_notice(change.pos, title, removed))
             continue
         for fact in change.facts:
             lines.append(_notice(fact.pos, title, _fact_words(fact, ARROW)))
         for entry in change.added:
-            lines.append(_notice(entry.pos, title, f"added {_entry_words(entry)}"))
+            lines.append(
+                _notice(entry.pos, title, _("added {entry}").format(entry=_entry_words(entry)))
+            )
         for entry in change.removed:
-            lines.append(_notice(change.pos, title, f"removed {_entry_words(entry)}"))
+            lines.append(
+                _notice(change.pos, title, _("removed {entry}").format(entry=_entry_words(entry)))
+            )
         for c in change.changed:
             lines.append(_notice(c.pos, title, _change_words(c, ARROW)))
     for p in diff.published:
         for words in _published_words(p, ARROW):
-            lines.append(_notice(p.pos, f"published total {p.change}", words))
+            title = _("published total {change}").format(change=_(p.change))
+            lines.append(_notice(p.pos, title, words))
     return "\n".join(lines) + ("\n" if lines else "")

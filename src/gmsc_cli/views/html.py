@@ -19,6 +19,7 @@ from gmsc_cli.domain.history import History
 from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.reconcile import Reconciliation, reconcile
 from gmsc_cli.domain.regions import reference
+from gmsc_cli.i18n import N_, _, current_language, number
 from gmsc_cli.views.ledger_map import credits_html, ledger_map
 from gmsc_cli.views.reconcile import MINUS, bridge_line, bridge_table
 from gmsc_cli.views.reports import provinces_table, repeats_table, totals_table
@@ -26,52 +27,67 @@ from gmsc_cli.views.tabular import Column, Tabular, as_html_table
 
 #: The words people read on the page, in one place (for translation). "lede" is markup.
 WORDS = {
-    "title": "{programme}: participation{through}",
-    "through": " through {year}",
-    "lede": "Distinct kabupaten/kota mentored by the programme, de-duplicated by Kemendagri "
-    "code. <em>Official</em> is the programme's own arithmetic (each cohort's declared size "
-    "less its declared repeats); <em>identified</em> counts the regions that public sources "
-    "name.",
-    "official": "distinct kabupaten/kota, official figures",
-    "identified": "identified by name in public sources",
-    "gap": "not yet named",
-    "map": "Who took part, and since when",
-    "map_lede": "Each kabupaten/kota in the colour of the first cohort it took part in "
-    "(confirmed or probable); grey: never, including regions named only as disputed or "
-    "withdrawn. Circles mark regions too small to see. Hover over a region for its cohorts.",
-    "cohorts": "Cohorts",
-    "cum_official": "Cum. official",
-    "running": "Running totals",
-    "provinces": "Coverage by province",
-    "provinces_lede": "Participating kabupaten/kota (confirmed or probable) against each "
-    "province's number of kabupaten/kota.",
-    "participant_sources": "Entry sources of the participants",
-    "repeats": "Repeat participants",
-    "repeats_lede": "{count} kabupaten/kota took part in more than one cohort.",
-    "bridge": "From the official to the identified total",
-    "tensions": "Tensions",
-    "no_tensions": "None: the evidence and the official arithmetic agree.",
-    "gaps": "Unlisted gaps",
-    "gaps_lede": "Cohorts whose public lists name fewer participants than were declared: "
-    "each unlisted slot has no named participant (a withdrawn region holds no slot).",
-    "no_gaps": "None: every declared member is named.",
-    "col_year": "Year",
-    "col_cohort": "Cohort",
-    "col_declared": "Declared",
-    "col_participants": "Participants",
-    "col_withdrawn": "Withdrawn",
-    "col_unlisted": "Unlisted",
-    "sources": "Sources",
-    "footer": "Made with gmsc {version} from the stored ledger.",
-    "chart_title": "Distinct kabupaten/kota so far: official and identified, by year",
-    "chart_official": "official",
-    "chart_identified": "identified",
-    "chart_official_legend": "official (cumulative declared)",
-    "chart_identified_legend": "identified by name",
-    "waterfall_title": "From the official total to the identified total, cohort by cohort",
-    "waterfall_note": "The axis starts at {floor}; each cohort's step is its slots without "
-    "a named participant.",
+    "title": N_("{programme}: participation{through}"),
+    "through": N_(" through {year}"),
+    "lede": N_(
+        "Distinct kabupaten/kota mentored by the programme, de-duplicated by Kemendagri "
+        "code. <em>Official</em> is the programme's own arithmetic (each cohort's declared size "
+        "less its declared repeats); <em>identified</em> counts the regions that public sources "
+        "name."
+    ),
+    "official": N_("distinct kabupaten/kota, official figures"),
+    "identified": N_("identified by name in public sources"),
+    "gap": N_("not yet named"),
+    "map": N_("Who took part, and since when"),
+    "map_lede": N_(
+        "Each kabupaten/kota in the colour of the first cohort it took part in "
+        "(confirmed or probable); grey: never, including regions named only as disputed or "
+        "withdrawn. Circles mark regions too small to see. Hover over a region for its cohorts."
+    ),
+    "cohorts": N_("Cohorts"),
+    "cum_official": N_("Cum. official"),
+    "running": N_("Running totals"),
+    "provinces": N_("Coverage by province"),
+    "provinces_lede": N_(
+        "Participating kabupaten/kota (confirmed or probable) against each "
+        "province's number of kabupaten/kota."
+    ),
+    "participant_sources": N_("Entry sources of the participants"),
+    "repeats": N_("Repeat participants"),
+    "repeats_lede": N_("{count} kabupaten/kota took part in more than one cohort."),
+    "bridge": N_("From the official to the identified total"),
+    "tensions": N_("Tensions"),
+    "no_tensions": N_("None: the evidence and the official arithmetic agree."),
+    "gaps": N_("Unlisted gaps"),
+    "gaps_lede": N_(
+        "Cohorts whose public lists name fewer participants than were declared: "
+        "each unlisted slot has no named participant (a withdrawn region holds no slot)."
+    ),
+    "no_gaps": N_("None: every declared member is named."),
+    "col_year": N_("Year"),
+    "col_cohort": N_("Cohort"),
+    "col_declared": N_("Declared"),
+    "col_participants": N_("Participants"),
+    "col_withdrawn": N_("Withdrawn"),
+    "col_unlisted": N_("Unlisted"),
+    "sources": N_("Sources"),
+    "footer": N_("Made with gmsc {version} from the stored ledger."),
+    "chart_title": N_("Distinct kabupaten/kota so far: official and identified, by year"),
+    "chart_official": N_("official"),
+    "chart_identified": N_("identified"),
+    "chart_official_legend": N_("official (cumulative declared)"),
+    "chart_identified_legend": N_("identified by name"),
+    "waterfall_title": N_("From the official total to the identified total, cohort by cohort"),
+    "waterfall_note": N_(
+        "The axis starts at {floor}; each cohort's step is its slots without a named participant."
+    ),
 }
+
+
+def _w(key: str) -> str:
+    """The page's word `key` in the current language."""
+    return _(WORDS[key])
+
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
@@ -138,8 +154,9 @@ def _source_item(what: str, source: str) -> str:
     return f"<li>{prefix}{_linked(source)}</li>"
 
 
-def _sources(sources: Iterable[Cited | str | None], label: str = WORDS["sources"]) -> str:
+def _sources(sources: Iterable[Cited | str | None], label: str | None = None) -> str:
     """A list of sources, each once, in order; empty when there are none."""
+    label = _w("sources") if label is None else label
     pairs = (("", s) if isinstance(s, str) else s for s in sources if s)
     unique = [(what, source) for what, source in dict.fromkeys(pairs) if source]
     if not unique:
@@ -178,7 +195,7 @@ def cumulative_svg(totals: Totals) -> str:
         f'<svg id="cumulative-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} '
         f'{height}" width="{width}" height="{height}" role="img" '
         'aria-labelledby="cumulative-title">',
-        f'<title id="cumulative-title">{escape(WORDS["chart_title"])}</title>',
+        f'<title id="cumulative-title">{escape(_w("chart_title"))}</title>',
         f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#889"/>',
     ]
     for tick in range(0, top_value + 1, max(25, (top_value // 4 // 25) * 25 or 25)):
@@ -190,8 +207,8 @@ def cumulative_svg(totals: Totals) -> str:
     for i, row in enumerate(rows):
         x = left + i * step + (step - 2 * bar) / 2
         for offset, value, colour, name in (
-            (0, row.cumulative_declared, "#1f4e9c", WORDS["chart_official"]),
-            (bar, row.cumulative_identified, "#0f7b6c", WORDS["chart_identified"]),
+            (0, row.cumulative_declared, "#1f4e9c", _w("chart_official")),
+            (bar, row.cumulative_identified, "#0f7b6c", _w("chart_identified")),
         ):
             h = value * scale
             parts.append(
@@ -206,9 +223,9 @@ def cumulative_svg(totals: Totals) -> str:
     legend_y = height - 8
     parts.append(
         f'<rect x="{left}" y="{legend_y - 10}" width="12" height="12" fill="#1f4e9c"/>'
-        f'<text x="{left + 18}" y="{legend_y}">{escape(WORDS["chart_official_legend"])}</text>'
+        f'<text x="{left + 18}" y="{legend_y}">{escape(_w("chart_official_legend"))}</text>'
         f'<rect x="{left + 240}" y="{legend_y - 10}" width="12" height="12" fill="#0f7b6c"/>'
-        f'<text x="{left + 258}" y="{legend_y}">{escape(WORDS["chart_identified_legend"])}</text>'
+        f'<text x="{left + 258}" y="{legend_y}">{escape(_w("chart_identified_legend"))}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)
@@ -255,13 +272,13 @@ def waterfall_svg(rec: Reconciliation) -> str:
         f'<svg id="waterfall-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} '
         f'{height}" width="{width}" height="{height}" role="img" '
         'aria-labelledby="waterfall-title">',
-        f'<title id="waterfall-title">{escape(WORDS["waterfall_title"])}</title>',
+        f'<title id="waterfall-title">{escape(_w("waterfall_title"))}</title>',
         f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#889"/>',
         f'<text x="{left - 6}" y="{base + 4}" text-anchor="end" fill="#666">{floor}</text>',
     ]
     running = rec.unique_declared
     columns: list[tuple[str, float, float, str, str]] = [
-        (WORDS["chart_official"], floor, rec.unique_declared, "#1f4e9c", str(rec.unique_declared))
+        (_w("chart_official"), floor, rec.unique_declared, "#1f4e9c", str(rec.unique_declared))
     ]
     for bridge in steps:
         after = running - bridge.gap
@@ -269,9 +286,7 @@ def waterfall_svg(rec: Reconciliation) -> str:
         colour = "#a15c00" if bridge.gap > 0 else "#6b4fa0"
         columns.append((str(bridge.year), min(running, after), max(running, after), colour, label))
         running = after
-    columns.append(
-        (WORDS["chart_identified"], floor, rec.unique_identified, "#0f7b6c", str(running))
-    )
+    columns.append((_w("chart_identified"), floor, rec.unique_identified, "#0f7b6c", str(running)))
     for i, (name, low_value, high_value, colour, label) in enumerate(columns):
         x = left + i * step + (step - bar) / 2
         top_y, bottom_y = y(high_value), y(low_value)
@@ -286,7 +301,7 @@ def waterfall_svg(rec: Reconciliation) -> str:
         )
     parts.append(
         f'<text x="{left}" y="{height - 6}" fill="#666">'
-        f"{escape(WORDS['waterfall_note'].format(floor=floor))}</text></svg>"
+        f"{escape(_w('waterfall_note').format(floor=floor))}</text></svg>"
     )
     return "".join(parts)
 
@@ -303,7 +318,9 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
     gap = totals.unique_declared - totals.unique_identified
     published = list(ledger.published) if through is not None else []
     headline_sources = _sources(
-        (f"{p.unique} through {p.through}", p.source) if p.source else None
+        (_("{unique} through {year}").format(unique=number(p.unique), year=p.through), p.source)
+        if p.source
+        else None
         for p in sorted(published, key=lambda p: p.through)
     )
     cohort_sources = _sources(s for cohort in cohorts.values() for s in cohort.sources)
@@ -327,7 +344,7 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
     ]
 
     gaps = Tabular(
-        title=WORDS["gaps"],
+        title=_w("gaps"),
         columns=(
             Column("year", WORDS["col_year"]),
             Column("title", WORDS["col_cohort"], numeric=False),
@@ -350,30 +367,30 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
             f'<section class="part" id="part-{name}"><h2>{escape(heading)}</h2>\n{inner}</section>'
         )
 
-    through_words = WORDS["through"].format(year=through) if through else ""
-    title = WORDS["title"].format(programme=programme, through=through_words)
+    through_words = _w("through").format(year=through) if through else ""
+    title = _w("title").format(programme=programme, through=through_words)
     sections = [
         f"<h1>{escape(title)}</h1>",
-        f'<p class="lede">{WORDS["lede"]}</p>',
+        f'<p class="lede">{_w("lede")}</p>',
         '<section class="headline" id="headline">',
         f'<div class="figure official"><div class="number" id="total-official">'
-        f"{totals.unique_declared}</div>{escape(WORDS['official'])}{escape(through_words)}"
+        f"{number(totals.unique_declared)}</div>{escape(_w('official'))}{escape(through_words)}"
         f"{headline_sources}</div>",
         f'<div class="figure identified"><div class="number" id="total-identified">'
-        f"{totals.unique_identified}</div>{escape(WORDS['identified'])}</div>",
-        f'<div class="figure gap"><div class="number" id="total-gap">{gap}</div>'
-        f"{escape(WORDS['gap'])}</div>",
+        f"{number(totals.unique_identified)}</div>{escape(_w('identified'))}</div>",
+        f'<div class="figure gap"><div class="number" id="total-gap">{number(gap)}</div>'
+        f"{escape(_w('gap'))}</div>",
         "</section>",
         part(
             "map",
-            WORDS["map"],
-            f"<p>{escape(WORDS['map_lede'])}</p>",
+            _w("map"),
+            f"<p>{escape(_w('map_lede'))}</p>",
             f'<div id="map">{drawn.svg()}</div>',
             credits_html(),
         ),
         part(
             "cohorts",
-            WORDS["cohorts"],
+            _w("cohorts"),
             _table(
                 _relabelled(
                     totals_table(ledger, totals), {"cumulative_declared": WORDS["cum_official"]}
@@ -381,47 +398,47 @@ def report_html(ledger: Ledger, totals: Totals) -> str:
                 "cohorts",
             ),
             cohort_sources,
-            f"<h3>{escape(WORDS['running'])}</h3>",
+            f"<h3>{escape(_w('running'))}</h3>",
             cumulative_svg(totals),
             headline_sources,
         ),
         part(
             "provinces",
-            WORDS["provinces"],
-            f"<p>{escape(WORDS['provinces_lede'])}</p>",
+            _w("provinces"),
+            f"<p>{escape(_w('provinces_lede'))}</p>",
             _table(_relabelled(provinces_table(ledger), {}, hidden="code"), "provinces"),
-            f"<details><summary>{escape(WORDS['participant_sources'])}</summary>"
+            f"<details><summary>{escape(_w('participant_sources'))}</summary>"
             f"{_sources(participant_sources)}</details>"
             if participant_sources
             else "",
         ),
         part(
             "repeats",
-            WORDS["repeats"],
-            f"<p>{escape(WORDS['repeats_lede'].format(count=len(repeats.rows)))}</p>",
+            _w("repeats"),
+            f"<p>{escape(_w('repeats_lede').format(count=number(len(repeats.rows))))}</p>",
             _table(repeats, "repeats"),
             _sources(repeat_sources),
         ),
         part(
             "bridge",
-            WORDS["bridge"],
+            _w("bridge"),
             f'<p id="bridge-line">{escape(bridge_line(rec, see_also=False))}.</p>',
             waterfall_svg(rec),
             _table(_relabelled(bridge_table(rec), {}), "bridge"),
-            f"<h3>{escape(WORDS['tensions'])}</h3>",
-            _tensions(rec, history) if rec.tensions else f"<p>{escape(WORDS['no_tensions'])}</p>",
+            f"<h3>{escape(_w('tensions'))}</h3>",
+            _tensions(rec, history) if rec.tensions else f"<p>{escape(_w('no_tensions'))}</p>",
         ),
         part(
             "gaps",
-            WORDS["gaps"],
-            f"<p>{escape(WORDS['gaps_lede'])}</p>",
-            _table(gaps, "gaps") if gaps.rows else f"<p>{escape(WORDS['no_gaps'])}</p>",
+            _w("gaps"),
+            f"<p>{escape(_w('gaps_lede'))}</p>",
+            _table(gaps, "gaps") if gaps.rows else f"<p>{escape(_w('no_gaps'))}</p>",
             _sources(gap_sources),
         ),
-        f"<footer>{escape(WORDS['footer'].format(version=__version__))}</footer>",
+        f"<footer>{escape(_w('footer').format(version=__version__))}</footer>",
     ]
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{current_language().value}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
         + "\n".join(s for s in sections if s)

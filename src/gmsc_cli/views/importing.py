@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gmsc_cli.i18n import N_, _, number
 from gmsc_cli.views.tabular import Column, Tabular
 
 if TYPE_CHECKING:
@@ -15,23 +16,34 @@ def plan_text(outcome: ImportOutcome) -> str:
     """The plan, a line per kind of change, then how the distinct totals move."""
 
     def years(values: tuple[int, ...]) -> str:
-        return ", ".join(str(v) for v in values) or "none"
+        return ", ".join(str(v) for v in values) or _("none")
+
+    def aligned(labels: list[str]) -> list[str]:
+        """Labels with their colon, padded to one width so that the values line up."""
+        width = max(len(label) for label in labels) + 2
+        return [f"{label}:".ljust(width) for label in labels]
 
     plan, before, after = outcome.plan, outcome.before, outcome.after
-    totals = [f"add through {', '.join(str(t) for t in plan.published_added)}"] * bool(
-        plan.published_added
-    )
+    totals = [
+        _("add through {years}").format(years=", ".join(str(t) for t in plan.published_added))
+    ] * bool(plan.published_added)
     totals += [
-        f"replace through {new.through} ({old.unique} -> {new.unique})"
+        _("replace through {year} ({old} -> {new})").format(
+            year=new.through, old=number(old.unique), new=number(new.unique)
+        )
         for old, new in plan.published_replaced
     ]
+    add, replace, unchanged = aligned([_("add"), _("replace"), _("unchanged")])
+    declared, identified = aligned(
+        [_("distinct regions (declared)"), _("distinct regions (identified)")]
+    )
     lines = [
-        f"add:       {years(plan.added)}",
-        f"replace:   {years(plan.replaced)}",
-        f"unchanged: {years(plan.unchanged)}",
-        f"published totals: {'; '.join(totals) or 'no change'}",
-        f"distinct regions (declared):   {before.unique_declared} -> {after.unique_declared}",
-        f"distinct regions (identified): {before.unique_identified} -> {after.unique_identified}",
+        f"{add}{years(plan.added)}",
+        f"{replace}{years(plan.replaced)}",
+        f"{unchanged}{years(plan.unchanged)}",
+        _("published totals: {changes}").format(changes="; ".join(totals) or _("no change")),
+        f"{declared}{number(before.unique_declared)} -> {number(after.unique_declared)}",
+        f"{identified}{number(before.unique_identified)} -> {number(after.unique_identified)}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -39,17 +51,27 @@ def plan_text(outcome: ImportOutcome) -> str:
 def summary_line(outcome: ImportOutcome) -> str:
     """The one closing line of an import."""
     plan, before, after = outcome.plan, outcome.before, outcome.after
-    counts = (
-        f"{len(plan.added)} added, {len(plan.replaced)} replaced, {len(plan.unchanged)} unchanged"
+    counts = _("{added} added, {replaced} replaced, {unchanged} unchanged").format(
+        added=number(len(plan.added)),
+        replaced=number(len(plan.replaced)),
+        unchanged=number(len(plan.unchanged)),
     )
     if not plan.changes:
-        return f"unchanged: {counts}; the store was not written"
-    moved = (
-        f"distinct regions {before.unique_declared} -> {after.unique_declared} "
-        f"declared, {before.unique_identified} -> {after.unique_identified} identified"
+        return _("unchanged: {counts}; the store was not written").format(counts=counts)
+    moved = _(
+        "distinct regions {declared_before} -> {declared_after} declared, "
+        "{identified_before} -> {identified_after} identified"
+    ).format(
+        declared_before=number(before.unique_declared),
+        declared_after=number(after.unique_declared),
+        identified_before=number(before.unique_identified),
+        identified_after=number(after.unique_identified),
     )
-    verb = "would import" if outcome.dry_run else "imported"
-    return f"{verb}: {counts}; {moved}" + (" (dry run: nothing written)" * outcome.dry_run)
+    if outcome.dry_run:
+        return _("would import: {counts}; {moved} (dry run: nothing written)").format(
+            counts=counts, moved=moved
+        )
+    return _("imported: {counts}; {moved}").format(counts=counts, moved=moved)
 
 
 def receipts_table(receipts: list[ReceiptRow]) -> Tabular:
@@ -66,14 +88,14 @@ def receipts_table(receipts: list[ReceiptRow]) -> Tabular:
         for r in receipts
     ]
     return Tabular(
-        title="Imports",
+        title=_("Imports"),
         columns=(
-            Column("imported_at", "Imported (UTC)", numeric=False),
-            Column("file", "File", numeric=False),
+            Column("imported_at", N_("Imported (UTC)"), numeric=False),
+            Column("file", N_("File"), numeric=False),
             Column("sha256", "SHA-256", numeric=False),
-            Column("added", "Added", numeric=False),
-            Column("replaced", "Replaced", numeric=False),
-            Column("unchanged", "Unchanged", numeric=False),
+            Column("added", N_("Added"), numeric=False),
+            Column("replaced", N_("Replaced"), numeric=False),
+            Column("unchanged", N_("Unchanged"), numeric=False),
         ),
         rows=rows,
         # Scripts get the whole hash; the table shows its first 12 characters.

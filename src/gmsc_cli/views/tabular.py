@@ -53,6 +53,9 @@ def _cell(value: Any) -> str:
 
 YEAR_KEYS = frozenset({"year", "through"})
 """Columns of years: their numbers are never grouped (2017, not 2.017)."""
+WORD_KEYS = frozenset({"counted"})
+"""Columns whose values are words of gmsc's own (how an entry counts: new, repeat, not
+counted), shown translated in the human formats; CSV and JSON keep the values."""
 
 
 def _shown(key: str, value: Any, *, footer: bool = False) -> str:
@@ -60,7 +63,7 @@ def _shown(key: str, value: Any, *, footer: bool = False) -> str:
     are), and a footer's label ("Total") translated. CSV and JSON never come here."""
     if isinstance(value, int | float) and not isinstance(value, bool) and key not in YEAR_KEYS:
         return number(value)
-    if footer and isinstance(value, str):
+    if (footer or key in WORD_KEYS) and isinstance(value, str):
         return _(value)
     return _cell(value)
 

@@ -20,6 +20,7 @@ from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.reconcile import reconcile
 from gmsc_cli.domain.regions import reference
 from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.i18n import N_, _, number
 from gmsc_cli.views.reconcile import bridge_table
 from gmsc_cli.views.reports import provinces_table, repeats_table, totals_table
 from gmsc_cli.views.tabular import Column, Tabular
@@ -29,18 +30,32 @@ if TYPE_CHECKING:
 
 #: The words of the workbook, in one place (for translation).
 WORDS = {
-    "missing": "writing .xlsx needs openpyxl, which is not installed: install gmsc[xlsx]",
-    "missing_hint": "pip install 'gmsc[xlsx]'",
-    "cohorts_title": "Every entry of every cohort",
-    "sources_title": "Sources",
-    "published": "published total",
-    "cohort": "cohort",
-    "entry": "entry",
-    "published_detail": "{unique} distinct kabupaten/kota through {through}",
+    "missing": N_("writing .xlsx needs openpyxl, which is not installed: install gmsc[xlsx]"),
+    "missing_hint": "pip install 'gmsc[xlsx]'",  # a command: never translated
+    "cohorts_title": N_("Every entry of every cohort"),
+    "sources_title": N_("Sources"),
+    "published": N_("published total"),
+    "cohort": N_("cohort"),
+    "entry": N_("entry"),
+    "published_detail": N_("{unique} distinct kabupaten/kota through {through}"),
 }
 
-#: Sheet names of `gmsc report -o report.xlsx`, one per section.
-REPORT_SHEETS = ("totals", "reconcile", "cohorts", "provinces", "repeats", "sources")
+
+def _w(key: str) -> str:
+    """The workbook's word `key` in the current language."""
+    return _(WORDS[key])
+
+
+#: Sheet names of `gmsc report -o report.xlsx`, one per section (translated where the
+#: workbook is written; every translation must stay within Excel's 31 characters).
+REPORT_SHEETS = (
+    N_("totals"),
+    N_("reconcile"),
+    N_("cohorts"),
+    N_("provinces"),
+    N_("repeats"),
+    N_("sources"),
+)
 
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -51,7 +66,7 @@ def _openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError:
-        raise EnvironmentFailure(WORDS["missing"], hint=WORDS["missing_hint"]) from None
+        raise EnvironmentFailure(_w("missing"), hint=WORDS["missing_hint"]) from None
     return openpyxl
 
 
@@ -93,17 +108,20 @@ def _fill(sheet: Worksheet, table: Tabular, styles: Any) -> None:
     bold = styles.Font(bold=True)
     sheet.cell(row=1, column=1, value=_value(table.title)).font = styles.Font(bold=True, size=13)
     header_fill = styles.PatternFill("solid", fgColor="E8EAEE")
-    widths = [max((len(w) for w in col.header.split()), default=0) for col in table.columns]
-    for index, col in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=2, column=index, value=col.header)
+    headers = [_(col.header) for col in table.columns]
+    widths = [max((len(w) for w in header.split()), default=0) for header in headers]
+    for index, (col, header) in enumerate(zip(table.columns, headers, strict=True), start=1):
+        cell = sheet.cell(row=2, column=index, value=header)
         cell.font, cell.fill = bold, header_fill
         cell.alignment = styles.Alignment(wrap_text=True, vertical="top")
-        widths[index - 1] = max(widths[index - 1], len(col.header) if col.numeric else 0)
+        widths[index - 1] = max(widths[index - 1], len(header) if col.numeric else 0)
     rows = [*table.rows, *([table.footer] if table.footer else [])]
     for offset, row in enumerate(rows):
         is_footer = table.footer is not None and offset == len(rows) - 1
         for index, col in enumerate(table.columns, start=1):
             raw = row.get(col.key)
+            if is_footer and isinstance(raw, str):
+                raw = _(raw)  # footer labels are N_() messages, like the table's
             value = _value(raw)
             cell = sheet.cell(row=3 + offset, column=index, value=value)
             if isinstance(value, str):
@@ -149,7 +167,7 @@ def workbook_bytes(tables: Sequence[Tabular], names: Sequence[str] | None = None
     book.remove(book.active)
     taken: set[str] = set()
     for index, table in enumerate(tables):
-        wanted = names[index] if names is not None else table.title
+        wanted = _(names[index]) if names is not None else table.title
         _fill(book.create_sheet(_sheet_name(wanted, taken)), table, styles)
     book.properties.creator = "gmsc"
     out = io.BytesIO()
@@ -177,17 +195,17 @@ def entries_table(ledger: Ledger) -> Tabular:
         for m in cohort.memberships
     ]
     return Tabular(
-        title=WORDS["cohorts_title"],
+        title=_w("cohorts_title"),
         columns=(
-            Column("year", "Year"),
-            Column("code", "Code", numeric=False),
-            Column("name", "Name", numeric=False),
-            Column("province", "Province", numeric=False),
-            Column("status", "Status", numeric=False),
-            Column("counted", "Counted as", numeric=False),
-            Column("earlier_years", "Earlier cohorts", numeric=False),
-            Column("note", "Note", numeric=False),
-            Column("sources", "Sources", numeric=False),
+            Column("year", N_("Year")),
+            Column("code", N_("Code"), numeric=False),
+            Column("name", N_("Name"), numeric=False),
+            Column("province", N_("Province"), numeric=False),
+            Column("status", N_("Status"), numeric=False),
+            Column("counted", N_("Counted as"), numeric=False),
+            Column("earlier_years", N_("Earlier cohorts"), numeric=False),
+            Column("note", N_("Note"), numeric=False),
+            Column("sources", N_("Sources"), numeric=False),
         ),
         rows=rows,
     )
@@ -198,12 +216,12 @@ def sources_table(ledger: Ledger) -> Tabular:
     rows: list[dict[str, Any]] = []
     for published in sorted(ledger.published, key=lambda p: p.through):
         if published.source:
-            detail = WORDS["published_detail"].format(
-                unique=published.unique, through=published.through
+            detail = _w("published_detail").format(
+                unique=number(published.unique), through=published.through
             )
             rows.append(
                 {
-                    "kind": WORDS["published"],
+                    "kind": _w("published"),
                     "year": published.through,
                     "what": detail,
                     "source": published.source,
@@ -213,21 +231,19 @@ def sources_table(ledger: Ledger) -> Tabular:
         title = cohort.cohort.title
         for source in cohort.cohort.sources:
             rows.append(
-                {"kind": WORDS["cohort"], "year": cohort.year, "what": title, "source": source}
+                {"kind": _w("cohort"), "year": cohort.year, "what": title, "source": source}
             )
         for m in cohort.memberships:
             for source in m.entry.sources:
                 what = f"{m.entry.name} ({m.code}), {m.entry.status}"
-                rows.append(
-                    {"kind": WORDS["entry"], "year": m.year, "what": what, "source": source}
-                )
+                rows.append({"kind": _w("entry"), "year": m.year, "what": what, "source": source})
     return Tabular(
-        title=WORDS["sources_title"],
+        title=_w("sources_title"),
         columns=(
-            Column("kind", "Kind", numeric=False),
-            Column("year", "Year"),
-            Column("what", "Of", numeric=False),
-            Column("source", "Source", numeric=False),
+            Column("kind", N_("Kind"), numeric=False),
+            Column("year", N_("Year")),
+            Column("what", N_("Of"), numeric=False),
+            Column("source", N_("Source"), numeric=False),
         ),
         rows=rows,
     )
