@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import NamedTuple
 
-from gmsc_cli.domain.model import Cohort, Entry, Ledger
+from gmsc_cli.domain.model import PARTICIPATING, Cohort, Entry, Ledger
 
 
 class Counted(StrEnum):
@@ -32,8 +32,16 @@ class Membership(NamedTuple):
     year: int
     entry: Entry
     counted: Counted
-    earlier: tuple[int, ...]
-    """The earlier cohorts in which the region took part (before this one)."""
+    region_years: list[int]
+    """Every cohort year the region takes part in (shared by its memberships)."""
+    before: int
+    """How many of `region_years` come before this cohort."""
+
+    @property
+    def earlier(self) -> tuple[int, ...]:
+        """The earlier cohorts in which the region took part (before this one). Made on
+        demand: a tuple per membership would grow with the number of cohorts."""
+        return tuple(self.region_years[: self.before])
 
     @property
     def code(self) -> str:
@@ -82,24 +90,34 @@ class History:
     def __init__(self, ledger: Ledger) -> None:
         cohorts: list[CohortHistory] = []
         participation: dict[str, list[int]] = {}
+        # The loop runs once per membership of a ledger (100,000 in a large one): the
+        # names it uses are bound locally, and a membership is made as a plain tuple.
+        make = tuple.__new__
+        member = Membership
+        taking_part = PARTICIPATING
+        new, repeat, not_counted = Counted.NEW, Counted.REPEAT, Counted.NOT_COUNTED
         for cohort in in_year_order(ledger.cohorts):
+            year = cohort.year
             counted_here: set[str] = set()
             memberships = []
             for entry in cohort.entries:
-                years = participation.get(entry.code, ())
-                earlier = tuple(years)
-                if entry.participates and entry.code not in counted_here:
-                    counted_here.add(entry.code)
-                    counted = Counted.REPEAT if earlier else Counted.NEW
+                code = entry.code
+                years = participation.get(code)
+                if years is None:
+                    years = participation[code] = []
+                before = len(years)
+                if entry.status in taking_part and code not in counted_here:
+                    counted_here.add(code)
+                    counted = repeat if before else new
                 else:
-                    counted = Counted.NOT_COUNTED
-                memberships.append(Membership(cohort.year, entry, counted, earlier))
+                    counted = not_counted
+                memberships.append(make(member, (year, entry, counted, years, before)))
             for code in counted_here:
-                participation.setdefault(code, []).append(cohort.year)
+                participation[code].append(year)
             cohorts.append(CohortHistory(cohort, tuple(memberships)))
         self.cohorts: tuple[CohortHistory, ...] = tuple(cohorts)
         self.participation: dict[str, tuple[int, ...]] = {
-            code: tuple(years) for code, years in participation.items()
+            code: tuple(years) for code, years in participation.items() if years
         }
         """Each participating region's cohort years, in year order."""
 

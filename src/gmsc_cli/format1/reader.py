@@ -164,12 +164,13 @@ class _Reader:
 
     def fields(self, node: Mapping, shape: Shape) -> dict[str, Node]:
         """The known keys of a mapping; each unknown key is a finding with a suggestion."""
-        allowed, what = shape.keys, _(shape.name)
+        allowed = shape.keys
         known: dict[str, Node] = {}
         for raw, (key, value) in node.items.items():
             if isinstance(key.value, str) and key.value in allowed:
                 known[key.value] = value
                 continue
+            what = _(shape.name)
             close = difflib.get_close_matches(raw, allowed, n=1, cutoff=0.5)
             if close:
                 hint = _("did you mean '{key}'?").format(key=close[0])

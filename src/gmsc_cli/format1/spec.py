@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from gmsc_cli.domain.model import STATUSES
 from gmsc_cli.i18n import N_
@@ -108,19 +109,21 @@ class Shape:
     shorthand: str | None = None
     """When the mapping may also be written as one text, what that text is."""
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The keys in canonical order."""
-        return tuple(f.name for f in self.fields)
+    keys: tuple[str, ...] = dataclass_field(init=False)
+    """The keys in canonical order (derived from `fields`)."""
+    required: tuple[str, ...] = dataclass_field(init=False)
+    """The keys that must be written (derived from `fields`)."""
+    by_name: dict[str, Field] = dataclass_field(init=False, repr=False, compare=False)
 
-    @property
-    def required(self) -> tuple[str, ...]:
-        """The keys that must be written."""
-        return tuple(f.name for f in self.fields if f.required)
+    def __post_init__(self) -> None:
+        # Derived once: the reader asks for them for every entry of a large ledger.
+        object.__setattr__(self, "keys", tuple(f.name for f in self.fields))
+        object.__setattr__(self, "required", tuple(f.name for f in self.fields if f.required))
+        object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
 
     def field(self, name: str) -> Field:
         """The field called `name`."""
-        return next(f for f in self.fields if f.name == name)
+        return self.by_name[name]
 
 
 ENTRY = Shape(
