@@ -8,10 +8,10 @@ command line is built, so that help texts are chosen in the right language.
 
 from __future__ import annotations
 
-import gettext
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 DOMAIN = "gmsc"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -26,7 +26,30 @@ class Language(StrEnum):
     id = "id"
 
 
-_translation: gettext.NullTranslations = gettext.NullTranslations()
+class _Catalog(Protocol):
+    """What gmsc asks of a gettext translation."""
+
+    def gettext(self, message: str) -> str:
+        """`message` translated."""
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The form for `n`, translated."""
+
+
+class _English:
+    """The source language: messages as written. gettext itself (and the locale module
+    it brings) is imported only when another language is chosen."""
+
+    def gettext(self, message: str) -> str:
+        """`message` as written."""
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """English's two forms."""
+        return singular if n == 1 else plural
+
+
+_translation: _Catalog = _English()
 _language = Language.en
 
 
@@ -35,8 +58,10 @@ def set_language(language: Language | str) -> None:
     global _translation, _language
     chosen = Language(language)
     if chosen is Language.en:
-        _translation = gettext.NullTranslations()
+        _translation = _English()
     else:
+        import gettext
+
         _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[chosen.value])
     _language = chosen
 
