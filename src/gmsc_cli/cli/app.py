@@ -25,6 +25,7 @@ from gmsc_cli.cli.output import (
     OutputOption,
     SourcesOption,
     TableFormat,
+    ThroughOption,
     chosen,
     emit,
     emit_sections,
@@ -498,9 +499,7 @@ def import_(
 @app.command()
 def totals(
     ctx: typer.Context,
-    through: Annotated[
-        int | None, typer.Option("--through", help="Count cohorts up to this year.")
-    ] = None,
+    through: ThroughOption = None,
     by: Annotated[
         str | None, typer.Option("--by", help="'province': participants per province.")
     ] = None,
@@ -539,9 +538,7 @@ def totals(
 @app.command()
 def reconcile(
     ctx: typer.Context,
-    through: Annotated[
-        int | None, typer.Option("--through", help="Count cohorts up to this year.")
-    ] = None,
+    through: ThroughOption = None,
     format: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -631,9 +628,7 @@ def report(
             parser=output_path,
         ),
     ] = None,
-    through: Annotated[
-        int | None, typer.Option("--through", help="Count cohorts up to this year.")
-    ] = None,
+    through: ThroughOption = None,
 ) -> None:
     """One self-contained HTML page for officials: map, totals, cohorts, coverage, gaps."""
     from gmsc_cli.views import reports
@@ -665,9 +660,7 @@ def map_(
             "credits); default: the SVG on standard output.",
         ),
     ] = None,
-    through: Annotated[
-        int | None, typer.Option("--through", help="Count cohorts up to this year.")
-    ] = None,
+    through: ThroughOption = None,
     by: Annotated[
         str,
         typer.Option(

@@ -70,6 +70,10 @@ OutputOption = Annotated[
     ),
 ]
 
+ThroughOption = Annotated[
+    int | None, typer.Option("--through", help="Count cohorts up to this year.")
+]
+
 SourcesOption = Annotated[
     bool,
     typer.Option(
