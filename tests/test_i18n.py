@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -241,6 +242,70 @@ class TestNumbers:
         assert result.exit_code == 0, result
         assert "| 2050 |" in result.stdout
         assert "| **1.494** |" in result.stdout, result.stdout
+
+
+class TestStoreMessages:
+    """The store's own errors and hints are Indonesian too; what names the store (its
+    path, or its URL without the password) stays as written."""
+
+    def test_text_file_as_store(self, run: Callable[..., Result], tmp_path: Path) -> None:
+        """If `--db` names a text file, then `gmsc --lang id totals` exits 3 and says in
+        Indonesian that it is no gmsc store, with the path and SQLite's words as they are."""
+        text = tmp_path / "notes.txt"
+        text.write_text("not a database\n" * 100, encoding="utf-8")
+        result = run("--lang", "id", "--db", str(text), "totals")
+        assert result.exit_code == 3, result
+        assert result.stderr == (
+            f"gmsc: penyimpanan {text} bukan penyimpanan gmsc yang dapat dibaca "
+            "(file is not a database)\n"
+            "  petunjuk: pindahkan berkas itu ke tempat lain lalu jalankan perintahnya lagi "
+            "untuk memulai penyimpanan baru, atau pulihkan dari cadangan\n"
+        )
+
+    def test_busy_timeout_not_a_number(
+        self, run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """If GMSC_BUSY_TIMEOUT is not a number, then the Indonesian message quotes the
+        value and the hint says what to set."""
+        monkeypatch.setenv("GMSC_BUSY_TIMEOUT", "abc")
+        result = run("--lang", "id", "--db", str(tmp_path / "gmsc.db"), "totals")
+        assert result.exit_code == 3, result
+        assert result.stderr == (
+            "gmsc: GMSC_BUSY_TIMEOUT bernilai 'abc'; nilainya harus berupa jumlah detik\n"
+            "  petunjuk: isi dengan, misalnya, 15, atau hapus variabelnya\n"
+        )
+
+    def test_url_keeps_its_password_hidden(self, run: Callable[..., Result]) -> None:
+        """If a PostgreSQL URL names another driver, then the Indonesian message shows the
+        URL with its password hidden, exactly as the English one does."""
+        url = "postgresql+asyncpg://gmsc:s3cret@db.example/ledger"
+        result = run("--lang", "id", "--db", url, "totals")
+        assert result.exit_code == 3, result
+        assert "s3cret" not in result.stderr
+        assert result.stderr.startswith(
+            "gmsc: gmsc menghubungi PostgreSQL melalui psycopg 3, bukan asyncpg: "
+            "postgresql+asyncpg://gmsc:***@db.example/ledger\n"
+        )
+
+    def test_busy_wait_in_indonesian_digits(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """If the store is busy, then the hint's wait is written as Indonesian reads it
+        (2,5 detik) and as before in English (2.5 s)."""
+        from gmsc_cli.store.backend import sqlite_failure
+
+        busy = sqlite3.OperationalError("database is locked")
+        busy.sqlite_errorcode = sqlite3.SQLITE_BUSY
+        monkeypatch.setenv("GMSC_BUSY_TIMEOUT", "2.5")
+        english = sqlite_failure(busy, "S")
+        assert english.message == "the store S is busy: another gmsc is writing to it"
+        assert english.hint == "try again (waited 2.5 s; GMSC_BUSY_TIMEOUT sets the wait)"
+        set_language(Language.id)
+        indonesian = sqlite_failure(busy, "S")
+        assert indonesian.message == (
+            "penyimpanan S sedang sibuk: gmsc lain sedang menulis ke dalamnya"
+        )
+        assert indonesian.hint == (
+            "coba lagi (sudah menunggu 2,5 detik; GMSC_BUSY_TIMEOUT mengatur lama menunggu)"
+        )
 
 
 class TestStartup:

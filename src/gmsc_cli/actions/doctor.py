@@ -71,7 +71,8 @@ def examine(store: Store, files: list[str] | None = None) -> Examination:
         )
     exam = Examination()
     with store.reading() as snap:
-        exam.verdicts.append(integrity(snap.integrity(), store.backend.integrity_skipped))
+        skipped = tuple(_(check) for check in store.backend.integrity_skipped)
+        exam.verdicts.append(integrity(snap.integrity(), skipped))
         if snap.version is None:
             exam.verdicts.append(
                 Verdict(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.i18n import N_, _, number
 from gmsc_cli.store.urls import hide_password, scrub, url_scheme
 
 if TYPE_CHECKING:
@@ -47,8 +48,10 @@ def busy_seconds() -> float:
         seconds = -1.0
     if not 0 <= seconds < 86_400:
         raise EnvironmentFailure(
-            f"GMSC_BUSY_TIMEOUT is {written!r}; it must be a number of seconds",
-            hint="set it to, say, 15, or unset it",
+            _("GMSC_BUSY_TIMEOUT is {written!r}; it must be a number of seconds").format(
+                written=written
+            ),
+            hint=_("set it to, say, 15, or unset it"),
         )
     return seconds
 
@@ -98,7 +101,8 @@ class Backend(Protocol):
         no other writer can change the store between its first read and its commit."""
 
     integrity_skipped: tuple[str, ...]
-    """The database checks `gmsc doctor` cannot make on this kind of database."""
+    """The database checks `gmsc doctor` cannot make on this kind of database (`N_`
+    messages: doctor translates them)."""
 
     def reads_of(self, conn: Connection) -> Reads:
         """The SELECTs of a write transaction."""
@@ -112,7 +116,8 @@ class Backend(Protocol):
         `writing` tells whether it came from a write transaction."""
 
 
-NOT_A_FILE_HINT = "name a file (a path, or sqlite:///PATH), or a postgresql:// URL"
+NOT_A_FILE_HINT = N_("name a file (a path, or sqlite:///PATH), or a postgresql:// URL")
+"""The hint for a `--db` value that names no store gmsc can keep (translated where raised)."""
 
 
 def backend_for(db: str | None) -> Backend:
@@ -122,12 +127,14 @@ def backend_for(db: str | None) -> Backend:
     if db is None:
         return SqliteBackend(default_path())
     if not db:
-        raise EnvironmentFailure("the store's name is empty", hint=NOT_A_FILE_HINT)
+        raise EnvironmentFailure(_("the store's name is empty"), hint=_(NOT_A_FILE_HINT))
     if db == ":memory:" or db.startswith("file:"):
         raise EnvironmentFailure(
-            f"{db!r} is not a store gmsc can keep: an in-memory database or a SQLite URI "
-            "filename is lost or read-only",
-            hint=NOT_A_FILE_HINT,
+            _(
+                "{db!r} is not a store gmsc can keep: an in-memory database or a SQLite URI "
+                "filename is lost or read-only"
+            ).format(db=db),
+            hint=_(NOT_A_FILE_HINT),
         )
     scheme = url_scheme(db)
     if scheme is None:
@@ -137,22 +144,25 @@ def backend_for(db: str | None) -> Backend:
     if dialect == "sqlite":
         if not rest.startswith("/") or len(rest) == 1:
             raise EnvironmentFailure(
-                f"{db!r} is an in-memory database: what gmsc writes there is lost at once",
-                hint=NOT_A_FILE_HINT,
+                _("{db!r} is an in-memory database: what gmsc writes there is lost at once").format(
+                    db=db
+                ),
+                hint=_(NOT_A_FILE_HINT),
             )
         if "?" in rest:
             raise EnvironmentFailure(
-                f"{db!r}: gmsc takes no options in a sqlite URL",
-                hint="name the file by its path (a path is taken as written, '?' and all)",
+                _("{db!r}: gmsc takes no options in a sqlite URL").format(db=db),
+                hint=_("name the file by its path (a path is taken as written, '?' and all)"),
             )
         # A driver-qualified URL (sqlite+pysqlite:///...) asks for SQLAlchemy's own way.
         return UrlBackend(db) if driver else SqliteBackend(Path(rest[1:]))
     if dialect in ("postgresql", "postgres"):
         if driver not in ("", "psycopg"):
             raise EnvironmentFailure(
-                f"gmsc reaches PostgreSQL through psycopg 3, not {driver}: "
-                f"{hide_password(db)}",
-                hint="write the URL as postgresql://... (pip install 'gmsc[postgres]')",
+                _("gmsc reaches PostgreSQL through psycopg 3, not {driver}: {where}").format(
+                    driver=driver, where=hide_password(db)
+                ),
+                hint=_("write the URL as postgresql://... (pip install 'gmsc[postgres]')"),
             )
         from gmsc_cli.store.postgres import PostgresBackend
 
@@ -162,42 +172,46 @@ def backend_for(db: str | None) -> Backend:
 
 # --- SQLite -------------------------------------------------------------------------------
 
-DOCTOR_HINT = (
+DOCTOR_HINT = N_(
     "run gmsc doctor to see what is damaged; restore the store from a backup, "
     "or move it aside and import the ledger again"
 )
-"""What a command pointing at a damaged store says (doctor itself names the damage)."""
+"""What a command pointing at a damaged store says (doctor itself names the damage); an
+`N_` message, translated where it is raised."""
 
 SQLITE_MESSAGES: dict[str, tuple[str, str]] = {
     "SQLITE_BUSY": (
-        "is busy: another gmsc is writing to it",
-        "try again (waited {seconds:g} s; GMSC_BUSY_TIMEOUT sets the wait)",
+        N_("the store {where} is busy: another gmsc is writing to it"),
+        N_("try again (waited {seconds} s; GMSC_BUSY_TIMEOUT sets the wait)"),
     ),
     "SQLITE_NOTADB": (
-        "is not a readable gmsc store ({text})",
-        "move the file aside and run the command again to start a new store, "
-        "or restore it from a backup",
+        N_("the store {where} is not a readable gmsc store ({text})"),
+        N_(
+            "move the file aside and run the command again to start a new store, "
+            "or restore it from a backup"
+        ),
     ),
     "SQLITE_READONLY": (
-        "cannot be written ({text})",
-        "check the permissions of the file and its directory",
+        N_("the store {where} cannot be written ({text})"),
+        N_("check the permissions of the file and its directory"),
     ),
     "SQLITE_IOERR": (
-        "could not be written (disk I/O error)",
-        "check the free disk space and any quota; the store is as it was",
+        N_("the store {where} could not be written (disk I/O error)"),
+        N_("check the free disk space and any quota; the store is as it was"),
     ),
     "SQLITE_FULL": (
-        "cannot be written: the disk is full",
-        "free some space and run the command again; nothing was changed",
+        N_("the store {where} cannot be written: the disk is full"),
+        N_("free some space and run the command again; nothing was changed"),
     ),
     "SQLITE_CANTOPEN": (
-        "cannot be used ({text})",
-        "check the path, the permissions of the file and its directory",
+        N_("the store {where} cannot be used ({text})"),
+        N_("check the path, the permissions of the file and its directory"),
     ),
-    "SQLITE_ERROR": ("is damaged ({text})", DOCTOR_HINT),
+    "SQLITE_ERROR": (N_("the store {where} is damaged ({text})"), DOCTOR_HINT),
 }
-"""What each (primary) SQLite result code means to a user: the message after "the store
-PATH", and the hint."""
+"""What each (primary) SQLite result code means to a user: the message (`where` the
+store, `text` SQLite's own words) and the hint (`seconds` the busy wait), both `N_`
+templates translated when the failure is made."""
 
 SQLITE_MEANING = {
     sqlite3.SQLITE_BUSY: "SQLITE_BUSY",
@@ -231,9 +245,14 @@ def sqlite_failure(exc: sqlite3.Error, where: str) -> EnvironmentFailure:
     """The environment failure that a SQLite error means, chosen by its result code."""
     message, hint = SQLITE_MESSAGES[sqlite_meaning(exc)]
     return EnvironmentFailure(
-        f"the store {where} " + message.format(text=str(exc)),
-        hint=hint.format(seconds=busy_seconds()),
+        _(message).format(where=where, text=str(exc)),
+        hint=_(hint).format(seconds=_seconds(busy_seconds())),
     )
+
+
+def _seconds(value: float) -> str:
+    """A wait as messages show it: 15, 2.5 (2,5 in Indonesian)."""
+    return number(int(value)) if value.is_integer() else number(float(f"{value:g}"))
 
 
 class _SqliteReads:
@@ -265,8 +284,10 @@ class _SqliteReads:
             if row[0] != "ok"
         ]
         problems += [
-            f"entry row {rowid} of {table} points at a missing {parent}"
-            for table, rowid, parent, _ in self.con.execute("PRAGMA foreign_key_check").fetchall()
+            _("entry row {rowid} of {table} points at a missing {parent}").format(
+                rowid=rowid, table=table, parent=parent
+            )
+            for table, rowid, parent, _fk in self.con.execute("PRAGMA foreign_key_check").fetchall()
         ]
         return problems
 
@@ -343,17 +364,17 @@ class SqliteBackend:
             return  # missing (it will be created), or unreachable: opening it says why
         if not stat.S_ISREG(mode):
             kind = (
-                "a directory"
+                _("a directory")
                 if stat.S_ISDIR(mode)
-                else "a FIFO"
+                else _("a FIFO")
                 if stat.S_ISFIFO(mode)
-                else "a device"
+                else _("a device")
                 if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-                else "not a regular file"
+                else _("not a regular file")
             )
             raise EnvironmentFailure(
-                f"the store {self.where} is {kind}, not a file",
-                hint="point --db (or GMSC_DB) at a gmsc store file, or at a new file",
+                _("the store {where} is {kind}, not a file").format(where=self.where, kind=kind),
+                hint=_("point --db (or GMSC_DB) at a gmsc store file, or at a new file"),
             )
 
     @contextmanager
@@ -384,14 +405,18 @@ class SqliteBackend:
             self.file.parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
             raise EnvironmentFailure(
-                f"cannot create the store {self.where}: a part of its directory path "
-                "is a file, not a directory",
-                hint="choose another place with --db or GMSC_DB",
+                _(
+                    "cannot create the store {where}: a part of its directory path "
+                    "is a file, not a directory"
+                ).format(where=self.where),
+                hint=_("choose another place with --db or GMSC_DB"),
             ) from None
         except OSError as exc:
             raise EnvironmentFailure(
-                f"cannot create the directory of the store {self.where}: {exc.strerror or exc}",
-                hint="choose another place with --db or GMSC_DB",
+                _("cannot create the directory of the store {where}: {reason}").format(
+                    where=self.where, reason=exc.strerror or exc
+                ),
+                hint=_("choose another place with --db or GMSC_DB"),
             ) from None
         from sqlalchemy.pool import NullPool
 
@@ -474,7 +499,9 @@ class SqliteBackend:
         if isinstance(orig, sqlite3.Error):
             return sqlite_failure(orig, self.where)
         if type(exc).__module__.startswith("sqlalchemy"):
-            return EnvironmentFailure(f"the store {self.where} failed: {exc}")
+            return EnvironmentFailure(
+                _("the store {where} failed: {reason}").format(where=self.where, reason=exc)
+            )
         return None
 
 
@@ -485,7 +512,7 @@ class UrlBackend:
     """A store in a database that SQLAlchemy reaches by URL, read and written through it."""
 
     integrity_skipped: tuple[str, ...] = (
-        "skipped: the database's own checks are left to its server",
+        N_("skipped: the database's own checks are left to its server"),
     )
 
     def __init__(self, url: str) -> None:
@@ -545,5 +572,7 @@ class UrlBackend:
             return sqlite_failure(orig, self.where)
         if type(exc).__module__.startswith("sqlalchemy"):
             text = scrub(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, self.url)
-            return EnvironmentFailure(f"the store {self.where} failed: {text}")
+            return EnvironmentFailure(
+                _("the store {where} failed: {reason}").format(where=self.where, reason=text)
+            )
         return None

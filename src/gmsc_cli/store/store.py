@@ -28,6 +28,7 @@ from gmsc_cli.domain.findings import Pos
 from gmsc_cli.domain.model import STATUSES, Cohort, Entry, Ledger, Published
 from gmsc_cli.domain.regions import DATA, reference
 from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.i18n import _, ngettext, number
 from gmsc_cli.store.backend import (
     BUSY_SECONDS,
     DOCTOR_HINT,
@@ -100,9 +101,15 @@ def _texts(value: Any, where: str) -> tuple[str, ...]:
         try:
             value = json.loads(value)
         except ValueError:
-            raise Damaged(f"{where} is {_short(value)}, not a JSON list of texts") from None
+            raise Damaged(
+                _("{where} is {value}, not a JSON list of texts").format(
+                    where=where, value=_short(value)
+                )
+            ) from None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise Damaged(f"{where} is {_short(value)}, not a list of texts")
+        raise Damaged(
+            _("{where} is {value}, not a list of texts").format(where=where, value=_short(value))
+        )
     return tuple(value)
 
 
@@ -116,13 +123,17 @@ def _whole(value: Any, where: str, *, nullable: bool = False, minimum: int = 0) 
     if value is None and nullable:
         return None
     if type(value) is not int or value < minimum:
-        raise Damaged(f"{where} is {_short(value)}, not a whole number of at least {minimum}")
+        raise Damaged(
+            _("{where} is {value}, not a whole number of at least {minimum}").format(
+                where=where, value=_short(value), minimum=number(minimum)
+            )
+        )
     return value
 
 
 def _text(value: Any, where: str) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise Damaged(f"{where} is {_short(value)}, not text")
+        raise Damaged(_("{where} is {value}, not text").format(where=where, value=_short(value)))
     return value
 
 
@@ -132,7 +143,9 @@ def _day(value: Any, where: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise Damaged(f"{where} is {_short(value)}, not a date") from None
+        raise Damaged(
+            _("{where} is {value}, not a date").format(where=where, value=_short(value))
+        ) from None
 
 
 def _schema_version(reads: Reads, where: str) -> int | None:
@@ -142,8 +155,8 @@ def _schema_version(reads: Reads, where: str) -> int | None:
         return None
     if "gmsc_meta" not in tables:
         raise EnvironmentFailure(
-            f"the store {where} holds tables that are not gmsc's",
-            hint="point --db (or GMSC_DB) at a gmsc store, or at a new file",
+            _("the store {where} holds tables that are not gmsc's").format(where=where),
+            hint=_("point --db (or GMSC_DB) at a gmsc store, or at a new file"),
         )
     rows = reads.rows("SELECT * FROM gmsc_meta WHERE key = 'schema_version'")
     if not rows:
@@ -151,8 +164,10 @@ def _schema_version(reads: Reads, where: str) -> int | None:
     written = rows[0]["value"]
     if not str(written).isdigit() or int(written) < 1:
         raise EnvironmentFailure(
-            f"the store {where} records schema version {written!r}, which no gmsc writes",
-            hint="restore it from a backup, or move it aside and import the ledger again",
+            _("the store {where} records schema version {written!r}, which no gmsc writes").format(
+                where=where, written=written
+            ),
+            hint=_("restore it from a backup, or move it aside and import the ledger again"),
         )
     return int(written)
 
@@ -160,9 +175,11 @@ def _schema_version(reads: Reads, where: str) -> int | None:
 def _check_version(version: int, where: str) -> None:
     if version > SCHEMA_VERSION:
         raise EnvironmentFailure(
-            f"the store {where} was written by a newer gmsc "
-            f"(schema {version}; this gmsc knows {SCHEMA_VERSION})",
-            hint="upgrade gmsc (pip install -U gmsc), or use another --db",
+            _(
+                "the store {where} was written by a newer gmsc "
+                "(schema {version}; this gmsc knows {known})"
+            ).format(where=where, version=version, known=SCHEMA_VERSION),
+            hint=_("upgrade gmsc (pip install -U gmsc), or use another --db"),
         )
 
 
@@ -178,10 +195,20 @@ def read_ledger(reads: Reads, where: str) -> Ledger:
     problems: list[str] = []
     ledger = _read_ledger(reads, where, problems)
     problems = list(dict.fromkeys(problems))
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    if len(problems) == 1:
         raise EnvironmentFailure(
-            f"the store {where} is damaged: {problems[0]}{more}", hint=DOCTOR_HINT
+            _("the store {store} is damaged: {problem}").format(store=where, problem=problems[0]),
+            hint=_(DOCTOR_HINT),
+        )
+    if problems:
+        more = len(problems) - 1
+        raise EnvironmentFailure(
+            ngettext(
+                "the store {store} is damaged: {problem} (and {count} more)",
+                "the store {store} is damaged: {problem} (and {count} more)",
+                more,
+            ).format(store=where, problem=problems[0], count=number(more)),
+            hint=_(DOCTOR_HINT),
         )
     return ledger
 
@@ -207,7 +234,9 @@ def _read_ledger(reads: Reads, where: str, problems: list[str]) -> Ledger:
 
     def column(row: dict[str, Any], table: str, name: str) -> Any:
         if name not in row:
-            raise Damaged(f"table {table} has no column {name}")
+            raise Damaged(
+                _("table {table} has no column {column}").format(table=table, column=name)
+            )
         return row[name]
 
     meta = {str(row.get("key")): row.get("value") for row in rows("gmsc_meta", "key")}
@@ -222,10 +251,16 @@ def _read_ledger(reads: Reads, where: str, problems: list[str]) -> Ledger:
             _whole(year, f"{at}: year")
             position = _whole(column(row, "entry", "position"), f"{at}: position")
             if code not in regions:
-                raise Damaged(f"{at}: code {code!r} is no kabupaten/kota")
+                raise Damaged(
+                    _("{where}: code {code!r} is no kabupaten/kota").format(where=at, code=code)
+                )
             status = column(row, "entry", "status")
             if status not in STATUSES:
-                raise Damaged(f"{at}: status is {_short(status)}, not one of {', '.join(STATUSES)}")
+                raise Damaged(
+                    _("{where}: status is {value}, not one of {statuses}").format(
+                        where=at, value=_short(status), statuses=", ".join(STATUSES)
+                    )
+                )
             entry = Entry(
                 code,
                 regions[code].name,
@@ -255,7 +290,7 @@ def _read_ledger(reads: Reads, where: str, problems: list[str]) -> Ledger:
                     title=_text(column(row, "cohort", "title"), f"{at}: title"),
                     mou_date=_day(column(row, "cohort", "mou_date"), f"{at}: mou_date"),
                     sources=_texts(column(row, "cohort", "sources"), f"{at}: sources"),
-                    entries=tuple(e for _, e in sorted(entries.get(year, []), key=_first)),
+                    entries=tuple(e for _pos, e in sorted(entries.get(year, []), key=_first)),
                     pos=stored_position(where, at),
                 )
             )
@@ -278,7 +313,11 @@ def _read_ledger(reads: Reads, where: str, problems: list[str]) -> Ledger:
             problems.append(str(exc))
     programme = meta.get("programme")
     if programme is not None and not isinstance(programme, str):
-        problems.append(f"gmsc_meta programme is {_short(programme)}, not text")
+        problems.append(
+            _("{where} is {value}, not text").format(
+                where="gmsc_meta programme", value=_short(programme)
+            )
+        )
         programme = None
     return Ledger(programme, tuple(published), tuple(cohorts))
 
@@ -345,10 +384,14 @@ class Snapshot:
         problems = []
         for table, columns in expected.items():
             if table not in tables:
-                problems.append(f"table {table} is missing")
+                problems.append(_("table {table} is missing").format(table=table))
                 continue
             have = self._reads.columns(table)
-            problems += [f"table {table} has no column {c}" for c in columns if c not in have]
+            problems += [
+                _("table {table} has no column {column}").format(table=table, column=c)
+                for c in columns
+                if c not in have
+            ]
         return problems
 
     def damaged_values(self) -> list[str]:
@@ -437,8 +480,10 @@ class Store:
         """The failure of a command (but init) on a database with no gmsc tables: it is
         not adopted half-way (an import's cohorts without the bundled ones)."""
         return EnvironmentFailure(
-            f"the store {self.where} is an empty database: it has no gmsc tables",
-            hint="gmsc init creates the store in it; or point --db at another file",
+            _("the store {where} is an empty database: it has no gmsc tables").format(
+                where=self.where
+            ),
+            hint=_("gmsc init creates the store in it; or point --db at another file"),
         )
 
     def read(self) -> Ledger:
@@ -666,7 +711,7 @@ def _fault_point(name: str) -> None:
     fault = os.environ.get("GMSC_FAULT")
     if not fault:
         return
-    point, _, action = fault.partition(":")
+    point, _sep, action = fault.partition(":")
     if point != name:
         return
     if action.startswith("sleep="):
