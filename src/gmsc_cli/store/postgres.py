@@ -139,11 +139,21 @@ def _error_text(exc: BaseException) -> str:
     return first.removeprefix("connection failed: ").strip()
 
 
+TABLES_SQL = (
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()"
+)
+"""The tables of the schema the store lives in (the first of search_path)."""
+
+
 class _PgReads:
     """The SELECTs of a psycopg connection, in its current transaction."""
 
-    def __init__(self, con: psycopg.Connection[Any]) -> None:
+    def __init__(self, con: psycopg.Connection[Any], *, tables: set[str] | None = None) -> None:
         self.con = con
+        self._tables = tables
+        """The table names fetched with the transaction's first statements, for the first
+        `table_names` call (the schema check right after); later calls ask again."""
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
         """The rows as mappings."""
@@ -153,11 +163,10 @@ class _PgReads:
 
     def table_names(self) -> set[str]:
         """The tables of the schema the store lives in (the first of search_path)."""
-        rows = self.con.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()"
-        ).fetchall()
-        return {row[0] for row in rows}
+        if self._tables is not None:
+            tables, self._tables = self._tables, None
+            return tables
+        return {row[0] for row in self.con.execute(TABLES_SQL).fetchall()}
 
     def columns(self, table: str) -> set[str]:
         """The columns of the table in the store's schema."""
@@ -244,10 +253,17 @@ class PostgresBackend:
 
         seconds = busy_seconds() if timeout is None else timeout
         with self._connect(autocommit=True) as con:
-            con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            con.execute(f"SET LOCAL lock_timeout = {_milliseconds(seconds)}")
-            yield _PgReads(con)
-            con.execute("COMMIT")
+            # One round trip (a simple query of three statements) opens the snapshot,
+            # bounds its waits and lists the tables the schema check asks for first.
+            cursor = con.execute(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+                f" SET LOCAL lock_timeout = {_milliseconds(seconds)}; {TABLES_SQL}"
+            )
+            cursor.nextset()  # past BEGIN's result
+            cursor.nextset()  # past SET's: the tables
+            yield _PgReads(con, tables={row[0] for row in cursor.fetchall()})
+            # A read-only transaction has nothing to commit: closing the connection ends it
+            # without another round trip.
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
