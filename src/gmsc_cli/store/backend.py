@@ -100,6 +100,11 @@ class Backend(Protocol):
     integrity_skipped: tuple[str, ...]
     """The database checks `gmsc doctor` cannot make on this kind of database."""
 
+    background_bulk: bool
+    """True when insert_many may return before the database has taken the rows (the
+    transaction's end waits for them, and raises their errors): work done meanwhile
+    overlaps the database's."""
+
     def reads_of(self, conn: Connection) -> Reads:
         """The SELECTs of a write transaction."""
 
@@ -322,6 +327,7 @@ class SqliteBackend:
     """A store in a SQLite file."""
 
     integrity_skipped: tuple[str, ...] = ()
+    background_bulk = False
 
     def __init__(self, path: Path) -> None:
         self.path: Path | None = path
@@ -487,6 +493,7 @@ class UrlBackend:
     integrity_skipped: tuple[str, ...] = (
         "skipped: the database's own checks are left to its server",
     )
+    background_bulk = False
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -371,9 +371,14 @@ class Transaction:
         *,
         created: bool,
         insert_many: InsertMany | None = None,
+        background: bool = False,
     ) -> None:
         self._conn = conn
         self._insert_many = insert_many
+        self.background = background
+        """True when `write` may return while the database still takes the entries: the
+        block's end waits for them, so checks made meanwhile overlap the database's work
+        (and, if they refuse, the whole transaction is rolled back)."""
         self.stored = stored
         """The ledger read under the write lock: no other writer changes it before commit."""
         self.created = created
@@ -483,7 +488,11 @@ class Store:
             created = self._prepare(conn, create=create)
             stored = read_ledger(self.backend.reads_of(conn), self.where)
             yield Transaction(
-                conn, stored, created=created, insert_many=self.backend.insert_many
+                conn,
+                stored,
+                created=created,
+                insert_many=self.backend.insert_many,
+                background=self.backend.background_bulk,
             )
 
     def _prepare(self, conn: Connection, *, create: bool) -> bool:
@@ -575,12 +584,6 @@ def write_plan(
             for c in cohorts
         ],
     )
-    if cohorts:
-        if insert_many is None:
-            from gmsc_cli.store.backend import _executemany
-
-            insert_many = _executemany
-        _insert_entries(conn, entry_t, cohorts, on_write, insert_many)
     if plan.published_changed:
         conn.execute(delete(published_t))
         _insert(
@@ -610,6 +613,14 @@ def write_plan(
         for name, data in files
     ]
     _insert(conn, receipts, generated=frozenset({"id"}))
+    # The entries go last: a backend that takes them in the background (PostgreSQL's
+    # COPY) then has no statement after them to wait for before the commit.
+    if cohorts:
+        if insert_many is None:
+            from gmsc_cli.store.backend import _executemany
+
+            insert_many = _executemany
+        _insert_entries(conn, entry_t, cohorts, on_write, insert_many)
     _fault_point("commit")
 
 
