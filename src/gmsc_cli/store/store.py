@@ -483,9 +483,11 @@ class Store:
         block writes committed when it ends — or, if it raises, nothing at all."""
         # A database that does not exist yet (or an empty file) is new: created. One
         # that exists without gmsc's tables is only adopted with `create` (gmsc init).
-        create = create or not self.exists()
+        # A database server is asked inside the write transaction rather than over a
+        # connection of its own (None: created when it has no gmsc tables).
+        new: bool | None = create or (None if self.path is None else not self.exists())
         with self._translated(writing=True), self.backend.writing() as conn:
-            created = self._prepare(conn, create=create)
+            created = self._prepare(conn, create=new)
             stored = read_ledger(self.backend.reads_of(conn), self.where)
             yield Transaction(
                 conn,
@@ -495,14 +497,15 @@ class Store:
                 background=self.backend.background_bulk,
             )
 
-    def _prepare(self, conn: Connection, *, create: bool) -> bool:
-        """Upgrade the tables (or create them, when `create`) inside the write
-        transaction; True if created."""
+    def _prepare(self, conn: Connection, *, create: bool | None) -> bool:
+        """Upgrade the tables (or create them, when `create`; when None, if the
+        database has no gmsc tables) inside the write transaction; True if created."""
         from sqlmodel import SQLModel
 
         from gmsc_cli.store import tables as models
 
-        version = _schema_version(self.backend.reads_of(conn), self.where)
+        reads = self.backend.reads_of(conn)
+        version = _schema_version(reads, self.where)
         if version is not None:
             _check_version(version, self.where)
             for step in range(version, SCHEMA_VERSION):
@@ -514,6 +517,8 @@ class Store:
                     .values(value=str(SCHEMA_VERSION))
                 )
             return False
+        if create is None:
+            create = "gmsc_meta" not in reads.table_names()
         if not create:
             raise self.empty()
         SQLModel.metadata.create_all(conn)
