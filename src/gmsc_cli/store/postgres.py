@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -342,8 +343,10 @@ class PostgresBackend:
                 raise
             self._copy = (statement, stack, copy)
         write_row = self._copy[2].write_row
+        # The values in column order (a tuple even for one column).
+        values = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
         for row in rows:
-            write_row([row[column] for column in columns])
+            write_row(values(row))
 
     def _end_copy(self, exc: BaseException | None = None) -> None:
         """End the open COPY, if any: wait for the server to take its rows, or, after
