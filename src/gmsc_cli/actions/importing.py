@@ -114,10 +114,17 @@ def import_files(
                 f"store{_source(old_total)}; the files say {total.unique}{_source(total)}",
                 "import with --replace to replace the stored total",
             )
+        on_write = progress.writing if progress is not None else None
+        # A store that takes the entries in the background is handed them before the
+        # checks, which then run while its server stores them; a refusal below rolls the
+        # transaction back, so the store is unchanged all the same.
+        early = tx.background and not (dry_run or plan.conflicts or plan.published_conflicts)
+        if early:
+            tx.write(plan, sources, on_write=on_write)
         after = check(plan.result, findings)
         refuse_if_failed(findings, N_("the import has"), store=store.where)
-        if not dry_run:
-            tx.write(plan, sources, on_write=progress.writing if progress is not None else None)
+        if not (dry_run or early):
+            tx.write(plan, sources, on_write=on_write)
         return ImportOutcome(plan, compute(tx.stored), after, _notable(findings), dry_run)
 
 

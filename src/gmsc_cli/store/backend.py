@@ -104,6 +104,11 @@ class Backend(Protocol):
     """The database checks `gmsc doctor` cannot make on this kind of database (`N_`
     messages: doctor translates them)."""
 
+    background_bulk: bool
+    """True when insert_many may return before the database has taken the rows (the
+    transaction's end waits for them, and raises their errors): work done meanwhile
+    overlaps the database's."""
+
     def reads_of(self, conn: Connection) -> Reads:
         """The SELECTs of a write transaction."""
 
@@ -343,6 +348,7 @@ class SqliteBackend:
     """A store in a SQLite file."""
 
     integrity_skipped: tuple[str, ...] = ()
+    background_bulk = False
 
     def __init__(self, path: Path) -> None:
         self.path: Path | None = path
@@ -514,6 +520,7 @@ class UrlBackend:
     integrity_skipped: tuple[str, ...] = (
         N_("skipped: the database's own checks are left to its server"),
     )
+    background_bulk = False
 
     def __init__(self, url: str) -> None:
         self.url = url

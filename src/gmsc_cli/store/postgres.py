@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,11 +140,21 @@ def _error_text(exc: BaseException) -> str:
     return first.removeprefix("connection failed: ").strip()
 
 
+TABLES_SQL = (
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()"
+)
+"""The tables of the schema the store lives in (the first of search_path)."""
+
+
 class _PgReads:
     """The SELECTs of a psycopg connection, in its current transaction."""
 
-    def __init__(self, con: psycopg.Connection[Any]) -> None:
+    def __init__(self, con: psycopg.Connection[Any], *, tables: set[str] | None = None) -> None:
         self.con = con
+        self._tables = tables
+        """The table names fetched with the transaction's first statements, for the first
+        `table_names` call (the schema check right after); later calls ask again."""
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
         """The rows as mappings."""
@@ -153,11 +164,10 @@ class _PgReads:
 
     def table_names(self) -> set[str]:
         """The tables of the schema the store lives in (the first of search_path)."""
-        rows = self.con.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()"
-        ).fetchall()
-        return {row[0] for row in rows}
+        if self._tables is not None:
+            tables, self._tables = self._tables, None
+            return tables
+        return {row[0] for row in self.con.execute(TABLES_SQL).fetchall()}
 
     def columns(self, table: str) -> set[str]:
         """The columns of the table in the store's schema."""
@@ -209,6 +219,9 @@ class _PgReads:
 class PostgresBackend:
     """A store in a PostgreSQL database, reached through psycopg 3."""
 
+    background_bulk = True
+    """insert_many's rows reach the server while the caller goes on (see insert_many)."""
+
     integrity_skipped: tuple[str, ...] = (
         "skipped (SQLite only): PRAGMA integrity_check of the file's pages; "
         "the server keeps its own pages",
@@ -222,6 +235,8 @@ class PostgresBackend:
         self.path: Path | None = None
         self.where = hide_password(self.conninfo)
         self._db = url
+        self._copy: tuple[str, ExitStack, psycopg.Copy] | None = None
+        """The COPY insert_many left open: its statement, what closes it, and it."""
 
     def _connect(self, **options: Any) -> psycopg.Connection[Any]:
         pg = driver()
@@ -244,16 +259,23 @@ class PostgresBackend:
 
         seconds = busy_seconds() if timeout is None else timeout
         with self._connect(autocommit=True) as con:
-            con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            con.execute(f"SET LOCAL lock_timeout = {_milliseconds(seconds)}")
-            yield _PgReads(con)
-            con.execute("COMMIT")
+            # One round trip (a simple query of three statements) opens the snapshot,
+            # bounds its waits and lists the tables the schema check asks for first.
+            cursor = con.execute(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+                f" SET LOCAL lock_timeout = {_milliseconds(seconds)}; {TABLES_SQL}"
+            )
+            cursor.nextset()  # past BEGIN's result
+            cursor.nextset()  # past SET's: the tables
+            yield _PgReads(con, tables={row[0] for row in cursor.fetchall()})
+            # A read-only transaction has nothing to commit: closing the connection ends it
+            # without another round trip.
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """One transaction that first takes gmsc's advisory lock, waiting up to
         GMSC_BUSY_TIMEOUT for another writer to commit."""
-        from sqlalchemy import create_engine
+        from sqlalchemy import create_engine, event
         from sqlalchemy.pool import NullPool
 
         from gmsc_cli.store.backend import busy_seconds
@@ -263,6 +285,8 @@ class PostgresBackend:
         engine = create_engine("postgresql+psycopg://", creator=self._connect, poolclass=NullPool)
         try:
             with engine.begin() as conn:
+                # A statement after insert_many first waits for its COPY to end.
+                event.listen(conn, "before_cursor_execute", self._end_copy_before)
                 if seconds == 0:
                     # lock_timeout 0 would wait for ever: a zero wait only tries.
                     taken = conn.exec_driver_sql(
@@ -276,24 +300,70 @@ class PostgresBackend:
                 else:
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_milliseconds(seconds)}")
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
-                yield conn
+                try:
+                    yield conn
+                    self._end_copy()
+                except BaseException as exc:
+                    self._end_copy(exc)
+                    raise
         finally:
+            self._copy = None
             engine.dispose()
 
     def reads_of(self, conn: Connection) -> _PgReads:
         """The write transaction's SELECTs, straight through its psycopg connection."""
+        self._end_copy()
         return _PgReads(conn.connection.driver_connection)  # type: ignore[arg-type]
 
     def insert_many(self, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-        """Rows of one table through `COPY ... FROM STDIN`: the fastest bulk path."""
+        """Rows of one table through `COPY ... FROM STDIN`, the fastest bulk path.
+
+        The COPY stays open for the next rows of the same table, and its data go to the
+        server from a worker thread (psycopg's QueuedLibpqWriter): this returns once the
+        rows are formatted, while the server checks and stores them. The next statement
+        on the connection, or the end of the transaction, waits for the COPY to end (its
+        errors are raised there); an exception aborts it (and the transaction with it).
+        """
         if not rows:
             return
         columns = list(rows[0])
-        raw: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
         statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([row[column] for column in columns])
+        if self._copy is not None and self._copy[0] != statement:
+            self._end_copy()
+        if self._copy is None:
+            from psycopg.copy import QueuedLibpqWriter
+
+            raw: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
+            stack = ExitStack()
+            try:
+                cursor = stack.enter_context(raw.cursor())
+                copy = stack.enter_context(cursor.copy(statement, writer=QueuedLibpqWriter(cursor)))
+            except BaseException:
+                stack.close()
+                raise
+            self._copy = (statement, stack, copy)
+        write_row = self._copy[2].write_row
+        # The values in column order (a tuple even for one column).
+        values = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
+        for row in rows:
+            write_row(values(row))
+
+    def _end_copy(self, exc: BaseException | None = None) -> None:
+        """End the open COPY, if any: wait for the server to take its rows, or, after
+        `exc`, abort it (the transaction is rolled back next)."""
+        if self._copy is None:
+            return
+        stack = self._copy[1]
+        self._copy = None
+        if exc is None:
+            stack.close()
+        else:
+            with suppress(Exception):
+                stack.__exit__(type(exc), exc, exc.__traceback__)
+
+    def _end_copy_before(self, *_statement: Any) -> None:
+        """SQLAlchemy's before_cursor_execute: a COPY in progress ends first."""
+        self._end_copy()
 
     def failure(self, exc: BaseException, *, writing: bool = False) -> EnvironmentFailure | None:
         """psycopg's and the server's errors by SQLSTATE, directly or wrapped by

@@ -414,9 +414,14 @@ class Transaction:
         *,
         created: bool,
         insert_many: InsertMany | None = None,
+        background: bool = False,
     ) -> None:
         self._conn = conn
         self._insert_many = insert_many
+        self.background = background
+        """True when `write` may return while the database still takes the entries: the
+        block's end waits for them, so checks made meanwhile overlap the database's work
+        (and, if they refuse, the whole transaction is rolled back)."""
         self.stored = stored
         """The ledger read under the write lock: no other writer changes it before commit."""
         self.created = created
@@ -523,22 +528,29 @@ class Store:
         block writes committed when it ends — or, if it raises, nothing at all."""
         # A database that does not exist yet (or an empty file) is new: created. One
         # that exists without gmsc's tables is only adopted with `create` (gmsc init).
-        create = create or not self.exists()
+        # A database server is asked inside the write transaction rather than over a
+        # connection of its own (None: created when it has no gmsc tables).
+        new: bool | None = create or (None if self.path is None else not self.exists())
         with self._translated(writing=True), self.backend.writing() as conn:
-            created = self._prepare(conn, create=create)
+            created = self._prepare(conn, create=new)
             stored = read_ledger(self.backend.reads_of(conn), self.where)
             yield Transaction(
-                conn, stored, created=created, insert_many=self.backend.insert_many
+                conn,
+                stored,
+                created=created,
+                insert_many=self.backend.insert_many,
+                background=self.backend.background_bulk,
             )
 
-    def _prepare(self, conn: Connection, *, create: bool) -> bool:
-        """Upgrade the tables (or create them, when `create`) inside the write
-        transaction; True if created."""
+    def _prepare(self, conn: Connection, *, create: bool | None) -> bool:
+        """Upgrade the tables (or create them, when `create`; when None, if the
+        database has no gmsc tables) inside the write transaction; True if created."""
         from sqlmodel import SQLModel
 
         from gmsc_cli.store import tables as models
 
-        version = _schema_version(self.backend.reads_of(conn), self.where)
+        reads = self.backend.reads_of(conn)
+        version = _schema_version(reads, self.where)
         if version is not None:
             _check_version(version, self.where)
             for step in range(version, SCHEMA_VERSION):
@@ -550,6 +562,8 @@ class Store:
                     .values(value=str(SCHEMA_VERSION))
                 )
             return False
+        if create is None:
+            create = "gmsc_meta" not in reads.table_names()
         if not create:
             raise self.empty()
         SQLModel.metadata.create_all(conn)
@@ -620,12 +634,6 @@ def write_plan(
             for c in cohorts
         ],
     )
-    if cohorts:
-        if insert_many is None:
-            from gmsc_cli.store.backend import _executemany
-
-            insert_many = _executemany
-        _insert_entries(conn, entry_t, cohorts, on_write, insert_many)
     if plan.published_changed:
         conn.execute(delete(published_t))
         _insert(
@@ -655,6 +663,14 @@ def write_plan(
         for name, data in files
     ]
     _insert(conn, receipts, generated=frozenset({"id"}))
+    # The entries go last: a backend that takes them in the background (PostgreSQL's
+    # COPY) then has no statement after them to wait for before the commit.
+    if cohorts:
+        if insert_many is None:
+            from gmsc_cli.store.backend import _executemany
+
+            insert_many = _executemany
+        _insert_entries(conn, entry_t, cohorts, on_write, insert_many)
     _fault_point("commit")
 
 
