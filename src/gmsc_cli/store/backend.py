@@ -251,11 +251,11 @@ def sqlite_failure(exc: sqlite3.Error, where: str) -> EnvironmentFailure:
     message, hint = SQLITE_MESSAGES[sqlite_meaning(exc)]
     return EnvironmentFailure(
         _(message).format(where=where, text=str(exc)),
-        hint=_(hint).format(seconds=_seconds(busy_seconds())),
+        hint=_(hint).format(seconds=wait_shown(busy_seconds())),
     )
 
 
-def _seconds(value: float) -> str:
+def wait_shown(value: float) -> str:
     """A wait as messages show it: 15, 2.5 (2,5 in Indonesian)."""
     return number(int(value)) if value.is_integer() else number(float(f"{value:g}"))
 

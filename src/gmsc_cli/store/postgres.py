@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gmsc_cli.errors import EnvironmentFailure
+from gmsc_cli.i18n import N_, _
 from gmsc_cli.store.urls import hide_password, scrub
 
 if TYPE_CHECKING:
@@ -40,74 +41,86 @@ CONNECT_SECONDS = 10
 """libpq's connect_timeout when neither the URL nor PGCONNECT_TIMEOUT sets one."""
 
 _BUSY = (
-    "the store {where} is busy: another gmsc is writing to it",
-    "store busy, try again (waited {seconds:g} s; GMSC_BUSY_TIMEOUT sets the wait)",
+    N_("the store {where} is busy: another gmsc is writing to it"),
+    N_("store busy, try again (waited {seconds} s; GMSC_BUSY_TIMEOUT sets the wait)"),
 )
 _CONNECTION = (
-    "cannot reach the store {where} ({text})",
-    "check that the server runs, and the host, port and database of the URL "
-    "(or PGHOST, PGPORT, PGSERVICE); nothing was changed",
+    N_("cannot reach the store {where} ({text})"),
+    N_(
+        "check that the server runs, and the host, port and database of the URL "
+        "(or PGHOST, PGPORT, PGSERVICE); nothing was changed"
+    ),
 )
 
 PG_MESSAGES: dict[str, tuple[str, str]] = {
     # exact codes first, then classes (the first two characters)
     "42501": (
-        "this role cannot {action} the store (permission denied)",
-        "the store {where}: {action} needs a role granted it (the README's GRANT lines); "
-        "nothing was changed",
+        N_("this role cannot {action} the store (permission denied)"),
+        N_(
+            "the store {where}: {action} needs a role granted it (the README's GRANT lines); "
+            "nothing was changed"
+        ),
     ),
     "55P03": _BUSY,
     "57014": (
-        "the store {where} did not answer in time: the server cancelled a statement ({text})",
-        "the server's statement_timeout ended it; nothing was changed; try again, or ask for "
-        "a longer timeout",
+        N_("the store {where} did not answer in time: the server cancelled a statement ({text})"),
+        N_(
+            "the server's statement_timeout ended it; nothing was changed; try again, or ask "
+            "for a longer timeout"
+        ),
     ),
     "25006": (
-        "the store {where} is on a read-only server ({text})",
-        "point --db at the primary server to write; nothing was changed",
+        N_("the store {where} is on a read-only server ({text})"),
+        N_("point --db at the primary server to write; nothing was changed"),
     ),
     "3D000": (
-        "the database of the store {where} does not exist ({text})",
-        "create it (createdb, or CREATE DATABASE), or correct the URL",
+        N_("the database of the store {where} does not exist ({text})"),
+        N_("create it (createdb, or CREATE DATABASE), or correct the URL"),
     ),
     "08": _CONNECTION,
     "57": (
-        "the store {where} closed the connection: its server is stopping or restarting ({text})",
-        "try again in a moment; nothing was changed",
+        N_(
+            "the store {where} closed the connection: its server is stopping or restarting "
+            "({text})"
+        ),
+        N_("try again in a moment; nothing was changed"),
     ),
     "28": (
-        "the store {where} refused the login ({text})",
-        "check the user and its password: PGPASSWORD, ~/.pgpass (PGPASSFILE) or a service "
-        "file (PGSERVICE)",
+        N_("the store {where} refused the login ({text})"),
+        N_(
+            "check the user and its password: PGPASSWORD, ~/.pgpass (PGPASSFILE) or a service "
+            "file (PGSERVICE)"
+        ),
     ),
     "53": (
-        "the server of the store {where} is out of resources ({text})",
-        "it lacks disk, memory or connections; nothing was changed; ask its administrator",
+        N_("the server of the store {where} is out of resources ({text})"),
+        N_("it lacks disk, memory or connections; nothing was changed; ask its administrator"),
     ),
     "40": (
-        "another transaction got in the way on the store {where} ({text})",
-        "try again; nothing was changed",
+        N_("another transaction got in the way on the store {where} ({text})"),
+        N_("try again; nothing was changed"),
     ),
     "23": (
-        "the store {where} refused a write that breaks its constraints ({text})",
-        "gmsc doctor checks the store; something other than gmsc may have changed it",
+        N_("the store {where} refused a write that breaks its constraints ({text})"),
+        N_("gmsc doctor checks the store; something other than gmsc may have changed it"),
     ),
     "42": (
-        "the store {where} is not as gmsc expects ({text})",
-        "gmsc doctor checks it; was it changed by hand?",
+        N_("the store {where} is not as gmsc expects ({text})"),
+        N_("gmsc doctor checks it; was it changed by hand?"),
     ),
     "XX": (
-        "the server of the store {where} reports damage ({text})",
-        "ask its administrator; nothing was changed",
+        N_("the server of the store {where} reports damage ({text})"),
+        N_("ask its administrator; nothing was changed"),
     ),
     "58": (
-        "the server of the store {where} failed ({text})",
-        "ask its administrator; nothing was changed",
+        N_("the server of the store {where} failed ({text})"),
+        N_("ask its administrator; nothing was changed"),
     ),
 }
-"""What a SQLSTATE means to a user: the message and the hint (exit 3 for all of them)."""
+"""What a SQLSTATE means to a user: the message and the hint (exit 3 for all of them),
+marked for the catalog and translated where the failure is made."""
 
-_OTHER = ("the store {where} failed (SQLSTATE {code}: {text})", "nothing was changed")
+_OTHER = (N_("the store {where} failed (SQLSTATE {code}: {text})"), N_("nothing was changed"))
 
 
 def meaning(code: str | None) -> tuple[str, str]:
@@ -124,8 +137,10 @@ def driver() -> Any:
         import psycopg
     except ImportError:
         raise EnvironmentFailure(
-            "the store is a PostgreSQL database, and gmsc's PostgreSQL driver (psycopg) "
-            "is not installed",
+            _(
+                "the store is a PostgreSQL database, and gmsc's PostgreSQL driver (psycopg) "
+                "is not installed"
+            ),
             hint=INSTALL_HINT,
         ) from None
     return psycopg
@@ -197,11 +212,15 @@ class _PgReads:
         for table in SQLModel.metadata.sorted_tables:
             kinds = present.get(table.name, set())
             if "p" not in kinds:
-                problems.append(f"table {table.name} has no primary key")
+                problems.append(_("table {table} has no primary key").format(table=table.name))
             if table.foreign_keys and "f" not in kinds:
-                problems.append(f"table {table.name} has lost its foreign keys")
+                problems.append(
+                    _("table {table} has lost its foreign keys").format(table=table.name)
+                )
             if {"p?", "f?"} & kinds:
-                problems.append(f"a constraint of table {table.name} is not validated")
+                problems.append(
+                    _("a constraint of table {table} is not validated").format(table=table.name)
+                )
             for fk in sorted(table.foreign_keys, key=lambda fk: fk.parent.name):
                 parent, column = fk.column.table.name, fk.column.name
                 orphans = self.con.execute(
@@ -223,8 +242,10 @@ class PostgresBackend:
     """insert_many's rows reach the server while the caller goes on (see insert_many)."""
 
     integrity_skipped: tuple[str, ...] = (
-        "skipped (SQLite only): PRAGMA integrity_check of the file's pages; "
-        "the server keeps its own pages",
+        N_(
+            "skipped (SQLite only): PRAGMA integrity_check of the file's pages; "
+            "the server keeps its own pages"
+        ),
     )
 
     def __init__(self, url: str) -> None:
@@ -373,7 +394,7 @@ class PostgresBackend:
             import psycopg
 
             if isinstance(orig, psycopg.Error):
-                from gmsc_cli.store.backend import busy_seconds
+                from gmsc_cli.store.backend import busy_seconds, wait_shown
 
                 code = orig.sqlstate
                 message, hint = meaning(code)
@@ -381,16 +402,18 @@ class PostgresBackend:
                     "where": self.where,
                     "text": scrub(_error_text(orig), self._db),
                     "code": code,
-                    "action": "write" if writing else "read",
-                    "seconds": busy_seconds(),
+                    "action": _("write") if writing else _("read"),
+                    "seconds": wait_shown(busy_seconds()),
                 }
                 return EnvironmentFailure(
-                    scrub(message.format(**values), self._db),
-                    hint=scrub(hint.format(**values), self._db),
+                    scrub(_(message).format(**values), self._db),
+                    hint=scrub(_(hint).format(**values), self._db),
                 )
         if type(exc).__module__.startswith("sqlalchemy"):
             return EnvironmentFailure(
-                f"the store {self.where} failed: {scrub(_error_text(exc), self._db)}"
+                _("the store {where} failed: {reason}").format(
+                    where=self.where, reason=scrub(_error_text(exc), self._db)
+                )
             )
         return None
 
