@@ -354,6 +354,19 @@ class TestReadOnlyRole:
         assert "Traceback" not in done.stderr
         assert run("export").stdout == before
 
+    def test_import_of_stored_files_is_refused_too(
+        self, run: Run, write: Write, reader_url: str, pg_store: str
+    ) -> None:
+        """If the role may only read, then even an import that would change nothing (the
+        file is stored already) is exit 3 with the permission message, not "unchanged"."""
+        stored = write("stored.yaml", run("export").stdout)
+        done = run("--db", reader_url, "import", str(stored))
+        assert done.exit_code == 3, done
+        assert done.stderr.startswith(
+            "gmsc: this role cannot write the store (permission denied)\n"
+        )
+        assert done.stdout == ""
+
 
 class TestConcurrency:
     """Writers wait for each other; readers see one snapshot."""

@@ -95,7 +95,7 @@ def import_files(
     findings = Findings()
     incoming = load_all(sources, findings, progress.reading if progress is not None else None)
     refuse_if_failed(findings, N_("the files have"))
-    with store.writing() as tx:
+    with store.writing(planning=dry_run) as tx:
         plan = plan_import(tx.stored, incoming, replace=replace)
         for conflict in plan.conflicts:
             findings.error(

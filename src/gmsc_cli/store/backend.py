@@ -96,6 +96,10 @@ class Backend(Protocol):
         """One read transaction: a concurrent write is seen wholly or not at all. A busy
         store is waited for `timeout` seconds (None: busy_seconds())."""
 
+    def refuse_read_only(self, conn: Connection) -> None:
+        """Fail now when the connection's role may not write the store (a database
+        server's permissions); a file's are met by the write lock itself."""
+
     def writing(self) -> AbstractContextManager[Connection]:
         """One write transaction, committed when the block ends, rolled back if it raises;
         no other writer can change the store between its first read and its commit."""
@@ -447,6 +451,9 @@ class SqliteBackend:
 
         return engine
 
+    def refuse_read_only(self, conn: Connection) -> None:
+        """Nothing to ask: a read-only store fails on the write lock."""
+
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """`BEGIN IMMEDIATE`: the write lock from the first statement."""
@@ -552,6 +559,9 @@ class UrlBackend:
                 yield self.reads_of(conn)
         finally:
             engine.dispose()
+
+    def refuse_read_only(self, conn: Connection) -> None:
+        """Nothing to ask: a read-only store fails on the write lock."""
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:

@@ -120,6 +120,13 @@ PG_MESSAGES: dict[str, tuple[str, str]] = {
 """What a SQLSTATE means to a user: the message and the hint (exit 3 for all of them),
 marked for the catalog and translated where the failure is made."""
 
+WRITABLE_SQL = (
+    "SELECT bool_and(has_table_privilege(c.oid, 'INSERT, UPDATE, DELETE'))"
+    " FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace"
+    " AND c.relname IN ('gmsc_meta', 'cohort', 'entry', 'published_total', 'import_receipt')"
+)
+"""Whether the role may write every table gmsc writes (NULL before they exist)."""
+
 _OTHER = (N_("the store {where} failed (SQLSTATE {code}: {text})"), N_("nothing was changed"))
 
 
@@ -299,7 +306,7 @@ class PostgresBackend:
         from sqlalchemy import create_engine, event
         from sqlalchemy.pool import NullPool
 
-        from gmsc_cli.store.backend import busy_seconds
+        from gmsc_cli.store.backend import busy_seconds, wait_shown
 
         driver()  # the missing driver is named before SQLAlchemy looks for it
         seconds = busy_seconds()
@@ -315,8 +322,8 @@ class PostgresBackend:
                     ).scalar()
                     if not taken:
                         raise EnvironmentFailure(
-                            _BUSY[0].format(where=self.where),
-                            hint=_BUSY[1].format(seconds=seconds),
+                            _(_BUSY[0]).format(where=self.where),
+                            hint=_(_BUSY[1]).format(seconds=wait_shown(seconds)),
                         )
                 else:
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_milliseconds(seconds)}")
@@ -381,6 +388,18 @@ class PostgresBackend:
         else:
             with suppress(Exception):
                 stack.__exit__(type(exc), exc, exc.__traceback__)
+
+    def refuse_read_only(self, conn: Connection) -> None:
+        """A role that may only read is told so before anything is planned: an import of
+        files already stored writes nothing, but it is still a write the role cannot make
+        (before gmsc's tables exist there is nothing to ask: they are created next)."""
+        if conn.exec_driver_sql(WRITABLE_SQL).scalar() is False:
+            message, hint = PG_MESSAGES["42501"]
+            action = _("write")
+            raise EnvironmentFailure(
+                _(message).format(action=action),
+                hint=_(hint).format(where=self.where, action=action),
+            )
 
     def _end_copy_before(self, *_statement: Any) -> None:
         """SQLAlchemy's before_cursor_execute: a COPY in progress ends first."""

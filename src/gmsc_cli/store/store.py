@@ -522,16 +522,20 @@ class Store:
             return snap.receipts()
 
     @contextmanager
-    def writing(self, *, create: bool = False) -> Iterator[Transaction]:
+    def writing(self, *, create: bool = False, planning: bool = False) -> Iterator[Transaction]:
         """One unit of work under the write lock: the store is upgraded (or, with
         `create`, created in an empty database), the stored ledger read, and what the
-        block writes committed when it ends — or, if it raises, nothing at all."""
+        block writes committed when it ends — or, if it raises, nothing at all. Unless
+        only `planning` (a dry run), a role that may not write the store is refused
+        first, even when the block turns out to have nothing to write."""
         # A database that does not exist yet (or an empty file) is new: created. One
         # that exists without gmsc's tables is only adopted with `create` (gmsc init).
         # A database server is asked inside the write transaction rather than over a
         # connection of its own (None: created when it has no gmsc tables).
         new: bool | None = create or (None if self.path is None else not self.exists())
         with self._translated(writing=True), self.backend.writing() as conn:
+            if not planning:
+                self.backend.refuse_read_only(conn)
             created = self._prepare(conn, create=new)
             stored = read_ledger(self.backend.reads_of(conn), self.where)
             yield Transaction(
