@@ -6,10 +6,11 @@ JSON document the README documents; rendering is render.py's business, printing 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gmsc_cli.domain.arithmetic import Totals, compute, figures
-from gmsc_cli.domain.history import History
+from gmsc_cli.domain.history import History, Membership
 from gmsc_cli.domain.model import Ledger
 from gmsc_cli.domain.reconcile import reconcile
 from gmsc_cli.domain.regions import Region, reference
@@ -131,6 +132,32 @@ NOTE = Column("note", N_("Note"), numeric=False)
 SOURCES = Column("sources", N_("Sources"), numeric=False)
 
 
+MEMBERSHIP_COLUMNS = (
+    Column("code", N_("Code"), numeric=False),
+    Column("name", N_("Name"), numeric=False),
+    Column("province", N_("Province"), numeric=False),
+    Column("status", N_("Status"), numeric=False),
+    Column("counted", N_("Counted as"), numeric=False),
+    Column("earlier_years", N_("Earlier cohorts"), numeric=False),
+)
+"""The columns of a membership row before its note and sources."""
+
+
+def membership_row(m: Membership, regions: Mapping[str, Region]) -> dict[str, Any]:
+    """One membership as `gmsc cohort` shows it (and its JSON carries it): the region,
+    its status, how it counts, its earlier cohorts, note and sources."""
+    return {
+        "code": m.code,
+        "name": m.entry.name,
+        "province": regions[m.code].province,
+        "status": m.entry.status,
+        "counted": str(m.counted),
+        "earlier_years": list(m.earlier),
+        "note": m.entry.note,
+        "sources": list(m.entry.sources),
+    }
+
+
 def cohort_table(ledger: Ledger, year: int, *, sources: bool = False) -> Tabular:
     """The members of one cohort, with status, whether each is new or a repeat, and its
     note; its sources too with `sources` (the JSON form always has them)."""
@@ -144,35 +171,14 @@ def cohort_table(ledger: Ledger, year: int, *, sources: bool = False) -> Tabular
         )
     cohort = found.cohort
     ref = reference()
-    rows = [
-        {
-            "code": m.code,
-            "name": m.entry.name,
-            "province": ref.regions[m.code].province,
-            "status": m.entry.status,
-            "counted": str(m.counted),
-            "earlier_years": list(m.earlier),
-            "note": m.entry.note,
-            "sources": list(m.entry.sources),
-        }
-        for m in found.memberships
-    ]
+    rows = [membership_row(m, ref.regions) for m in found.memberships]
     return Tabular(
         title=(
             _("Cohort {year}: {title}").format(year=year, title=cohort.title)
             if cohort.title
             else _("Cohort {year}").format(year=year)
         ),
-        columns=(
-            Column("code", N_("Code"), numeric=False),
-            Column("name", N_("Name"), numeric=False),
-            Column("province", N_("Province"), numeric=False),
-            Column("status", N_("Status"), numeric=False),
-            Column("counted", N_("Counted as"), numeric=False),
-            Column("earlier_years", N_("Earlier cohorts"), numeric=False),
-            NOTE,
-            *((SOURCES,) if sources else ()),
-        ),
+        columns=(*MEMBERSHIP_COLUMNS, NOTE, *((SOURCES,) if sources else ())),
         rows=rows,
         caption=cohort_caption(figures(history), year),
     )

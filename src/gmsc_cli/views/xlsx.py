@@ -22,7 +22,15 @@ from gmsc_cli.domain.regions import reference
 from gmsc_cli.errors import EnvironmentFailure
 from gmsc_cli.i18n import N_, _, number
 from gmsc_cli.views.reconcile import bridge_table
-from gmsc_cli.views.reports import provinces_table, repeats_table, totals_table
+from gmsc_cli.views.reports import (
+    MEMBERSHIP_COLUMNS,
+    NOTE,
+    SOURCES,
+    membership_row,
+    provinces_table,
+    repeats_table,
+    totals_table,
+)
 from gmsc_cli.views.tabular import Column, Tabular
 
 if TYPE_CHECKING:
@@ -180,33 +188,13 @@ def entries_table(ledger: Ledger) -> Tabular:
     (the rows of `gmsc cohort YEAR --format json`, with the year)."""
     regions = reference().regions
     rows = [
-        {
-            "year": m.year,
-            "code": m.code,
-            "name": m.entry.name,
-            "province": regions[m.code].province,
-            "status": m.entry.status,
-            "counted": str(m.counted),
-            "earlier_years": list(m.earlier),
-            "note": m.entry.note,
-            "sources": list(m.entry.sources),
-        }
+        {"year": m.year, **membership_row(m, regions)}
         for cohort in History(ledger).cohorts
         for m in cohort.memberships
     ]
     return Tabular(
         title=_w("cohorts_title"),
-        columns=(
-            Column("year", N_("Year")),
-            Column("code", N_("Code"), numeric=False),
-            Column("name", N_("Name"), numeric=False),
-            Column("province", N_("Province"), numeric=False),
-            Column("status", N_("Status"), numeric=False),
-            Column("counted", N_("Counted as"), numeric=False),
-            Column("earlier_years", N_("Earlier cohorts"), numeric=False),
-            Column("note", N_("Note"), numeric=False),
-            Column("sources", N_("Sources"), numeric=False),
-        ),
+        columns=(Column("year", N_("Year")), *MEMBERSHIP_COLUMNS, NOTE, SOURCES),
         rows=rows,
     )
 
