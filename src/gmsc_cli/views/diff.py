@@ -25,6 +25,7 @@ from gmsc_cli.domain.findings import Pos
 from gmsc_cli.domain.model import Entry
 from gmsc_cli.i18n import N_, _, ngettext, number
 from gmsc_cli.views.findings import _github_escape
+from gmsc_cli.views.importing import distinct_moves
 from gmsc_cli.views.tabular import as_json, capture_console
 
 ARROW = "->"
@@ -240,17 +241,7 @@ def _recounted(diff: Diff, change: CohortChange | None, year: int) -> list[Count
 
 def summary_line(diff: Diff, arrow: str = ARROW) -> str:
     """One line: how much changed, and how the distinct totals move."""
-    b, a = diff.before, diff.after
-    moves = _(
-        "distinct regions {declared_before} {arrow} {declared_after} declared, "
-        "{identified_before} {arrow} {identified_after} identified"
-    ).format(
-        declared_before=number(b.unique_declared),
-        declared_after=number(a.unique_declared),
-        identified_before=number(b.unique_identified),
-        identified_after=number(a.unique_identified),
-        arrow=arrow,
-    )
+    moves = distinct_moves(diff.before, diff.after, arrow)
     if diff.same:
         return _("no changes: the ledgers are the same; {moves}").format(moves=moves)
     kinds = [c.change for c in diff.cohorts]

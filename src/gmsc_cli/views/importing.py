@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from gmsc_cli.i18n import N_, _, number
 from gmsc_cli.views.tabular import Column, Tabular
@@ -48,6 +48,33 @@ def plan_text(outcome: ImportOutcome) -> str:
     return "\n".join(lines) + "\n"
 
 
+class DistinctTotals(Protocol):
+    """Distinct regions, official and identified (the arithmetic's or a diff's totals)."""
+
+    @property
+    def unique_declared(self) -> int:
+        """Official distinct regions."""
+
+    @property
+    def unique_identified(self) -> int:
+        """Distinct regions the evidence names."""
+
+
+def distinct_moves(before: DistinctTotals, after: DistinctTotals, arrow: str = "->") -> str:
+    """How the distinct totals move: "distinct regions 251 -> 254 declared, 230 -> 232
+    identified" (an import's closing line, a diff's summary)."""
+    return _(
+        "distinct regions {declared_before} {arrow} {declared_after} declared, "
+        "{identified_before} {arrow} {identified_after} identified"
+    ).format(
+        declared_before=number(before.unique_declared),
+        declared_after=number(after.unique_declared),
+        identified_before=number(before.unique_identified),
+        identified_after=number(after.unique_identified),
+        arrow=arrow,
+    )
+
+
 def summary_line(outcome: ImportOutcome) -> str:
     """The one closing line of an import."""
     plan, before, after = outcome.plan, outcome.before, outcome.after
@@ -58,15 +85,7 @@ def summary_line(outcome: ImportOutcome) -> str:
     )
     if not plan.changes:
         return _("unchanged: {counts}; the store was not written").format(counts=counts)
-    moved = _(
-        "distinct regions {declared_before} -> {declared_after} declared, "
-        "{identified_before} -> {identified_after} identified"
-    ).format(
-        declared_before=number(before.unique_declared),
-        declared_after=number(after.unique_declared),
-        identified_before=number(before.unique_identified),
-        identified_after=number(after.unique_identified),
-    )
+    moved = distinct_moves(before, after)
     if outcome.dry_run:
         return _("would import: {counts}; {moved} (dry run: nothing written)").format(
             counts=counts, moved=moved
